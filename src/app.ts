@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { PlatformClient } from './account/client.js';
+import { AccountService } from './account/service.js';
+import { AuditTrail } from './audit/trail.js';
+import { CardSessions } from './card/sessions.js';
+import type { CardTerminal } from './card/terminal.js';
+import { CatalogueStore } from './catalogue/store.js';
+import { Counter } from './checkout/counter.js';
+import { PROJECT_ROOT, type Config } from './config.js';
+import { openDataStore, type DataStore } from './db/database.js';
+import { loadVirtualCards } from './emulator/virtual-cards.js';
+import authPlugin from './http/auth/plugin.js';
+import { TokenStore } from './http/auth/tokens.js';
+import { installErrorHandling } from './http/errors.js';
+import { accountRoutes } from './http/routes/account.js';
+import { auditRoutes } from './http/routes/audit.js';
+import { cardRoutes } from './http/routes/card.js';
+import { catalogueRoutes } from './http/routes/catalogue.js';
+import { checkoutRoutes } from './http/routes/checkout.js';
+import { devRoutes } from './http/routes/dev.js';
+import { healthRoutes } from './http/routes/health.js';
+import { buildSimulator } from './simulator/app.js';
+import { MockTerminal } from './terminal/mock-terminal.js';
+
+export interface Services {
+  config: Config;
+  version: string;
+  store: DataStore;
+  tokens: TokenStore;
+  terminal: CardTerminal;
+  catalogue: CatalogueStore;
+  audit: AuditTrail;
+  counter: Counter;
+  platformUrl: string;
+  /** True when the built-in platform simulator answers for the platform. */
+  simulator: boolean;
+  /** Path of the bootstrap token file when this start created it. */
+  bootstrapTokens: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * Builds the whole service: infrastructure first (database, platform link, terminal), then
+ * the domain services, then the routes. Closing the app releases all of them.
+ */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const store = openDataStore(config.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  app.addHook('onClose', async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  try {
+    const cards = loadVirtualCards(config.devicesDir);
+    let platformUrl = config.platformUrl;
+    if (!platformUrl) {
+      const sim = await buildSimulator({ cards });
+      platformUrl = await sim.listen({ host: '127.0.0.1', port: 0 });
+      cleanups.push(() => sim.close());
+    }
+    const tokens = new TokenStore(store);
+    const bootstrapTokens = tokens.bootstrap(config.dataDir);
+    if (bootstrapTokens) app.log.warn({ file: bootstrapTokens }, 'first start: one token per role written to the bootstrap token file (owner-readable only)');
+
+    const terminal: CardTerminal = new MockTerminal(cards);
+    cleanups.push(() => terminal.close());
+
+    const catalogue = new CatalogueStore(store);
+    if (!catalogue.index.loaded && config.seedCatalogue) {
+      const v = catalogue.import1301(config.seedCatalogue);
+      if (config.seedMapping) catalogue.importMapping(config.seedMapping);
+      app.log.info({ version: v.id, rows: v.rowCount, source: v.source }, 'sample catalogue imported on first start');
+    }
+    const audit = new AuditTrail(store, config.dataDir);
+    const client = new PlatformClient({
+      baseUrl: platformUrl,
+      identity: { fixmedinsCode: config.fixmedinsCode, fixmedinsName: config.fixmedinsName, admvs: config.admvs, opter: 'guard', opterName: 'checkout-guard' },
+      timeoutMs: config.platformTimeoutMs,
+    });
+    const accounts = new AccountService(client, config.accountCacheSeconds * 1000);
+    const counter = new Counter({ terminal, sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal });
+
+    const services: Services = { config, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };
+    app.decorate('services', services);
+
+    installErrorHandling(app);
+    await app.register(authPlugin, { tokens });
+    await app.register(healthRoutes, { services });
+    await app.register(cardRoutes, { counter });
+    await app.register(accountRoutes, { counter });
+    await app.register(checkoutRoutes, { counter });
+    await app.register(catalogueRoutes, { catalogue });
+    await app.register(auditRoutes, { audit });
+    if (terminal.dev) await app.register(devRoutes, { slot: terminal.dev });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return app;
+}

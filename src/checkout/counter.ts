@@ -1,0 +1,185 @@
+import type { AccountService } from '../account/service.js';
+import type { AccountStatus } from '../account/eligibility.js';
+import type { AuditTrail } from '../audit/trail.js';
+import { maskCard } from '../card/mask-card.js';
+import type { CardSession, CardSessions } from '../card/sessions.js';
+import type { CardTerminal } from '../card/terminal.js';
+import type { MaskedCard } from '../card/types.js';
+import type { CatalogueStore } from '../catalogue/store.js';
+import { formatYuan } from '../money.js';
+import { reason, ServiceFault, type Reason } from '../reasons.js';
+import { evaluateBasket, type BasketLine, type Decision, type Verdict } from './rules.js';
+
+export interface Caller {
+  tokenId: string;
+  role: string;
+  name: string;
+}
+
+export interface CardReadAnswer {
+  cardSession: string | null;
+  card: MaskedCard | null;
+  checks: Reason[];
+  usable: boolean;
+}
+
+export interface AccountAnswer {
+  eligible: boolean;
+  insured: boolean;
+  status: string | null;
+  insuranceType: string | null;
+  balance: string | null;
+  suspendedSince: string | null;
+  reasons: Reason[];
+}
+
+export interface PrecheckAnswer {
+  decisionId: string;
+  decision: Decision;
+  items: { lineId: string; code: string | null; name: string | null; verdict: Verdict; totalAmount: string; insuranceAmount: string; selfPayAmount: string; reasons: Reason[] }[];
+  totals: { totalAmount: string; insuranceAmount: string; selfPayAmount: string };
+  reasons: Reason[];
+  account: AccountAnswer | null;
+  card: MaskedCard;
+  catalogueVersion: number | null;
+}
+
+export interface CounterDeps {
+  terminal: CardTerminal;
+  sessions: CardSessions;
+  accounts: AccountService;
+  catalogue: CatalogueStore;
+  audit: AuditTrail;
+  terminalId: string;
+  today?: () => string;
+}
+
+/**
+ * The counter's flows: read the card, check the account, precheck the basket. Knows no HTTP;
+ * every decision is appended to the audit trail before it is returned.
+ */
+export class Counter {
+  private readonly today: () => string;
+
+  constructor(private readonly deps: CounterDeps) {
+    this.today = deps.today ?? (() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+  }
+
+  async readCard(caller: Caller): Promise<CardReadAnswer> {
+    const chip = await this.deps.terminal.read();
+    const checks = [...chip.checks];
+    let answer: CardReadAnswer;
+    if (!chip.card) {
+      answer = { cardSession: null, card: null, checks, usable: false };
+    } else {
+      // The back-office card state (activated, lost, cancelled) lives on the platform.
+      try {
+        const account = await this.deps.accounts.check(chip.card);
+        checks.push(...account.reasons.filter((r) => r.code.startsWith('CARD_')));
+      } catch (err) {
+        if (!(err instanceof ServiceFault)) throw err;
+        checks.push(err.reason);
+      }
+      const session = this.deps.sessions.open(chip.card, checks);
+      answer = { cardSession: session.id, card: maskCard(chip.card), checks, usable: !checks.some((c) => c.severity === 'error') };
+    }
+    this.deps.audit.append({
+      kind: 'card-read', outcome: answer.usable ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
+      cardMasked: answer.card?.cardNumber ?? null, personId: chip.card?.idNumber ?? null, catalogueVersion: null,
+      reasonCodes: checks.map((c) => c.code), body: answer,
+    });
+    return answer;
+  }
+
+  async verifyPin(cardSession: string, caller: Caller): Promise<{ ok: boolean; reasons: Reason[] }> {
+    const session = this.session(cardSession);
+    const outcome = await this.deps.terminal.verifyPin(session.card);
+    session.pinVerified = outcome.ok;
+    return this.pinAnswer(session, outcome, caller, 'verify');
+  }
+
+  async changePin(cardSession: string, caller: Caller): Promise<{ ok: boolean; reasons: Reason[] }> {
+    const session = this.session(cardSession);
+    const outcome = await this.deps.terminal.changePin(session.card);
+    if (outcome.ok) session.checks = session.checks.filter((c) => c.code !== 'PIN_INITIAL');
+    return this.pinAnswer(session, outcome, caller, 'change');
+  }
+
+  async checkAccount(cardSession: string, caller: Caller): Promise<AccountAnswer> {
+    const session = this.session(cardSession);
+    const status = await this.deps.accounts.check(session.card);
+    const answer = accountAnswer(status);
+    this.deps.audit.append({
+      kind: 'account-check', outcome: answer.eligible ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
+      cardMasked: maskCard(session.card).cardNumber, personId: session.card.idNumber, catalogueVersion: null,
+      reasonCodes: answer.reasons.map((r) => r.code), body: answer,
+    });
+    return answer;
+  }
+
+  async precheck(input: { cardSession: string; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<PrecheckAnswer> {
+    const session = this.session(input.cardSession);
+    const gate: Reason[] = session.checks.filter((c) => c.severity === 'error' && !c.code.startsWith('PLATFORM_'));
+    let account: AccountAnswer | null = null;
+    let balanceFen: number | undefined;
+    try {
+      const status = await this.deps.accounts.check(session.card);
+      account = accountAnswer(status);
+      balanceFen = status.insurance?.balanceFen;
+      for (const r of status.reasons) if (r.severity === 'error' && !gate.some((g) => g.code === r.code)) gate.push(r);
+    } catch (err) {
+      if (!(err instanceof ServiceFault)) throw err;
+      gate.push(err.reason);
+    }
+    const index = this.deps.catalogue.index;
+    if (!index.loaded) gate.push(reason('CATALOGUE_NOT_LOADED'));
+    const result = evaluateBasket(input.lines, { index, today: this.today(), gate, balanceFen });
+    const card = maskCard(session.card);
+    const body = {
+      decision: result.decision,
+      items: result.lines.map((l) => ({
+        lineId: l.lineId, code: l.code, name: l.name, verdict: l.verdict,
+        totalAmount: formatYuan(l.totalFen), insuranceAmount: formatYuan(l.insuranceFen), selfPayAmount: formatYuan(l.selfPayFen), reasons: l.reasons,
+      })),
+      totals: { totalAmount: formatYuan(result.totals.totalFen), insuranceAmount: formatYuan(result.totals.insuranceFen), selfPayAmount: formatYuan(result.totals.selfPayFen) },
+      reasons: result.reasons,
+      account,
+      card,
+      catalogueVersion: index.version?.id ?? null,
+    };
+    const record = this.deps.audit.append({
+      kind: 'precheck', outcome: result.decision, cashierId: input.cashierId, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
+      cardMasked: card.cardNumber, personId: session.card.idNumber, catalogueVersion: body.catalogueVersion,
+      reasonCodes: [...result.reasons, ...result.lines.flatMap((l) => l.reasons)].map((r) => r.code), body,
+    });
+    return { decisionId: record.id, ...body };
+  }
+
+  private pinAnswer(session: CardSession, outcome: { ok: boolean; reason?: Reason }, caller: Caller, action: string) {
+    const reasons = outcome.ok ? [] : [outcome.reason!];
+    this.deps.audit.append({
+      kind: 'pin', outcome: outcome.ok ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
+      cardMasked: maskCard(session.card).cardNumber, personId: session.card.idNumber, catalogueVersion: null,
+      reasonCodes: reasons.map((r) => r.code), body: { action, ok: outcome.ok, reasons },
+    });
+    return { ok: outcome.ok, reasons };
+  }
+
+  private session(id: string): CardSession {
+    const s = this.deps.sessions.get(id);
+    if (!s) throw new ServiceFault('INVALID_REQUEST', { field: 'cardSession', message: 'unknown or expired card session; read the card again' }, { status: 404 });
+    return s;
+  }
+}
+
+function accountAnswer(s: AccountStatus): AccountAnswer {
+  return {
+    eligible: s.eligible,
+    insured: s.insurance !== null,
+    status: s.insurance?.status ?? null,
+    insuranceType: s.insurance?.type ?? null,
+    balance: s.insurance ? formatYuan(s.insurance.balanceFen) : null,
+    suspendedSince: s.insurance?.suspendedSince ?? null,
+    reasons: s.reasons,
+  };
+}

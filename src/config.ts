@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, where `catalogue/` and `devices/` ship. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Holds the SQLite file, audit checkpoints and secrets. */
+  dataDir: string;
+  /** `mock` for the built-in emulator, otherwise the name of a reader profile in devices/profiles. */
+  terminal: string;
+  /** Base URL of the insurance platform; undefined starts the built-in simulator on loopback. */
+  platformUrl: string | undefined;
+  /** Catalogue file imported on first start when the database holds no catalogue. */
+  seedCatalogue: string | undefined;
+  /** Pharmacy item mapping (local code / barcode -> national code) imported with the seed catalogue. */
+  seedMapping: string | undefined;
+  devicesDir: string;
+  logLevel: string;
+  /** Pharmacy identity used in the platform envelope. */
+  fixmedinsCode: string;
+  fixmedinsName: string;
+  /** Medical-treatment area (就医地) division code. */
+  admvs: string;
+  /** How long a card session (one checkout) stays valid, in seconds. */
+  cardSessionTtlSeconds: number;
+  /** How long a fresh platform answer may be reused within one checkout, in seconds. */
+  accountCacheSeconds: number;
+  platformTimeoutMs: number;
+  terminalTimeoutMs: number;
+}
+
+type Source = Record<string, string | undefined>;
+
+const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: string) => Config[K] } } = {
+  host: { env: 'HOST', flag: 'host', parse: String },
+  port: { env: 'PORT', flag: 'port', parse: (v) => int(v, 'PORT', 0, 65535) },
+  dataDir: { env: 'DATA_DIR', flag: 'data-dir', parse: (v) => path.resolve(v) },
+  terminal: { env: 'TERMINAL', flag: 'terminal', parse: String },
+  platformUrl: { env: 'PLATFORM_URL', flag: 'platform-url', parse: (v) => (v === '' || v === 'simulator' ? undefined : url(v)) },
+  seedCatalogue: { env: 'SEED_CATALOGUE', flag: 'seed-catalogue', parse: optionalPath },
+  seedMapping: { env: 'SEED_MAPPING', flag: 'seed-mapping', parse: optionalPath },
+  devicesDir: { env: 'DEVICES_DIR', flag: 'devices-dir', parse: (v) => path.resolve(v) },
+  logLevel: { env: 'LOG_LEVEL', flag: 'log-level', parse: String },
+  fixmedinsCode: { env: 'FIXMEDINS_CODE', flag: 'fixmedins-code', parse: (v) => fixed(v, 'FIXMEDINS_CODE', 12) },
+  fixmedinsName: { env: 'FIXMEDINS_NAME', flag: 'fixmedins-name', parse: String },
+  admvs: { env: 'ADMVS', flag: 'admvs', parse: (v) => fixed(v, 'ADMVS', 6) },
+  cardSessionTtlSeconds: { env: 'CARD_SESSION_TTL', flag: 'card-session-ttl', parse: (v) => int(v, 'CARD_SESSION_TTL', 1, 86400) },
+  accountCacheSeconds: { env: 'ACCOUNT_CACHE_SECONDS', flag: 'account-cache-seconds', parse: (v) => int(v, 'ACCOUNT_CACHE_SECONDS', 0, 3600) },
+  platformTimeoutMs: { env: 'PLATFORM_TIMEOUT_MS', flag: 'platform-timeout-ms', parse: (v) => int(v, 'PLATFORM_TIMEOUT_MS', 100, 20000) },
+  terminalTimeoutMs: { env: 'TERMINAL_TIMEOUT_MS', flag: 'terminal-timeout-ms', parse: (v) => int(v, 'TERMINAL_TIMEOUT_MS', 50, 60000) },
+};
+
+export function defaultConfig(): Config {
+  return {
+    host: '127.0.0.1',
+    port: 8731,
+    dataDir: path.resolve('data'),
+    terminal: 'mock',
+    platformUrl: undefined,
+    seedCatalogue: path.join(PROJECT_ROOT, 'catalogue', 'sample-1301.txt'),
+    seedMapping: path.join(PROJECT_ROOT, 'catalogue', 'sample-item-mapping.csv'),
+    devicesDir: path.join(PROJECT_ROOT, 'devices'),
+    logLevel: 'info',
+    fixmedinsCode: 'P33030000001',
+    fixmedinsName: '示例大药房',
+    admvs: '330300',
+    cardSessionTtlSeconds: 600,
+    accountCacheSeconds: 120,
+    platformTimeoutMs: 5000,
+    terminalTimeoutMs: 3000,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * One typed configuration: defaults, then a JSON config file (`--config` or CONFIG_FILE), then
+ * environment variables, then command-line flags (`--port 9000` or `--port=9000`).
+ */
+export function loadConfig(argv: string[] = [], env: Source = process.env, overrides: Partial<Config> = {}): Config {
+  const flags = parseFlags(argv);
+  const config = defaultConfig();
+  const file = flags['config'] ?? env['CONFIG_FILE'];
+  if (file) {
+    let fromFile: unknown;
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || fromFile === null) throw new ConfigError(`config file ${file} must hold a JSON object`);
+    for (const [key, value] of Object.entries(fromFile)) {
+      if (!(key in KEYS)) throw new ConfigError(`unknown key "${key}" in config file ${file}`);
+      apply(config, key as keyof Config, value === null ? '' : String(value));
+    }
+  }
+  for (const key of Object.keys(KEYS) as (keyof Config)[]) {
+    const value = env[KEYS[key].env];
+    if (value !== undefined) apply(config, key, value);
+  }
+  for (const [flag, value] of Object.entries(flags)) {
+    if (flag === 'config') continue;
+    const key = (Object.keys(KEYS) as (keyof Config)[]).find((k) => KEYS[k].flag === flag);
+    if (!key) throw new ConfigError(`unknown option --${flag}`);
+    apply(config, key, value);
+  }
+  return { ...config, ...overrides };
+}
+
+function apply<K extends keyof Config>(config: Config, key: K, value: string): void {
+  config[key] = KEYS[key].parse(value);
+}
+
+/** Splits `--name value` / `--name=value` pairs; positional words are the caller's business. */
+export function parseFlags(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      out[arg.slice(2, eq)] = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) out[arg.slice(2)] = 'true';
+      else {
+        out[arg.slice(2)] = next;
+        i++;
+      }
+    }
+  }
+  return out;
+}
+
+function int(v: string, name: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+function fixed(v: string, name: string, length: number): string {
+  if (v.length !== length) throw new ConfigError(`${name} must be ${length} characters, got "${v}"`);
+  return v;
+}
+
+function url(v: string): string {
+  try {
+    return new URL(v).toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(`PLATFORM_URL is not a URL: "${v}"`);
+  }
+}
+
+function optionalPath(v: string): string | undefined {
+  return v === '' || v === 'none' ? undefined : path.resolve(v);
+}

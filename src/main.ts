@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDataStore } from './db/database.js';
+import { CatalogueStore } from './catalogue/store.js';
+import { publicEntry } from './http/routes/catalogue.js';
+import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
+import { loadVirtualCards } from './emulator/virtual-cards.js';
+import { buildSimulator } from './simulator/app.js';
+
+const USAGE = `checkout-guard <command> [options]
+
+Commands:
+  serve                          start the service (default)
+  simulator [--port N]           run the platform simulator alone
+  catalogue import FILE          import a 1301 catalogue file as a new active version
+  catalogue mapping FILE         import the pharmacy's item mapping CSV
+  catalogue show CODE            print one catalogue entry
+  token create NAME ROLE         create a token (roles: ${ROLES.join(', ')})
+  token list                     list tokens (secrets are never shown again)
+  token revoke ID                revoke a token
+
+Options (also as environment variables): --port (PORT), --host (HOST), --data-dir (DATA_DIR),
+  --terminal (TERMINAL), --platform-url (PLATFORM_URL), --config FILE (CONFIG_FILE)`;
+
+async function main(argv: string[]): Promise<number> {
+  const words = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=')));
+  const [command = 'serve', sub, ...args] = words;
+  const flags = argv.filter((a) => !words.includes(a));
+  if (command === 'help' || argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = loadConfig(flags);
+  switch (command) {
+    case 'serve': {
+      const app = await buildApp(config);
+      if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
+        app.log.warn({ host: config.host }, 'listening beyond loopback without TLS: put a TLS proxy in front or bind 127.0.0.1');
+      }
+      await app.listen({ host: config.host, port: config.port });
+      const stop = async (signal: string) => {
+        app.log.info({ signal }, 'shutting down');
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1;
+    }
+    case 'simulator': {
+      const sim = await buildSimulator({ cards: loadVirtualCards(config.devicesDir), logger: true });
+      await sim.listen({ host: config.host, port: config.port === 8731 ? 8732 : config.port });
+      return -1;
+    }
+    case 'catalogue': {
+      const store = openDataStore(config.dataDir);
+      try {
+        const catalogue = new CatalogueStore(store);
+        if (sub === 'import' && args[0]) {
+          const v = catalogue.import1301(args[0]);
+          console.log(`imported version ${v.id}: ${v.rowCount} rows from ${v.source} (sha256 ${v.checksum.slice(0, 12)}…), now active`);
+        } else if (sub === 'mapping' && args[0]) {
+          console.log(`imported ${catalogue.importMapping(args[0])} item mappings`);
+        } else if (sub === 'show' && args[0]) {
+          const e = catalogue.index.get(args[0]);
+          if (!e) {
+            console.error(`no entry ${args[0]} in the active catalogue`);
+            return 1;
+          }
+          console.log(JSON.stringify(publicEntry(e), null, 2));
+        } else {
+          console.error(USAGE);
+          return 2;
+        }
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
+    case 'token': {
+      const store = openDataStore(config.dataDir);
+      try {
+        const tokens = new TokenStore(store);
+        if (sub === 'create' && args[0] && ROLES.includes(args[1] as Role)) {
+          const { token, info } = tokens.create(args[0], args[1] as Role);
+          console.log(`${info.id}\t${info.role}\t${info.name}\n${token}\n(keep the token now: it is stored hashed and cannot be shown again)`);
+        } else if (sub === 'list') {
+          for (const t of tokens.list()) console.log(`${t.id}\t${t.role}\t${t.name}\t${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}`);
+        } else if (sub === 'revoke' && args[0]) {
+          if (!tokens.revoke(args[0])) {
+            console.error(`no active token ${args[0]}`);
+            return 1;
+          }
+          console.log(`revoked ${args[0]}`);
+        } else {
+          console.error(USAGE);
+          return 2;
+        }
+      } finally {
+        store.close();
+      }
+      return 0;
+    }
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof ConfigError || (err as Error).name === 'ImportError' ? `error: ${(err as Error).message}` : err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,242 @@
+/**
+ * Every reason code the service can give, with its bilingual message and the remedy the
+ * cardholder or cashier acts on. This table is the single source: HTTP answers, the audit
+ * trail, the OpenAPI document and the auditor page all read it.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+export type ReasonGroup = 'card' | 'account' | 'item' | 'system';
+export interface Text { zh: string; en: string }
+
+export interface Reason {
+  code: ReasonCode;
+  severity: Severity;
+  message: Text;
+  remedy?: Text;
+  detail?: Record<string, unknown>;
+}
+
+interface ReasonDef {
+  group: ReasonGroup;
+  severity: Severity;
+  message: Text;
+  remedy?: Text;
+}
+
+const SSB_REMEDY: Text = {
+  zh: '请持本人身份证到当地社会保障部门（社保经办机构）窗口办理；也可登录当地社保局网站或拨打 12333 热线查询。',
+  en: 'Go to the local social security department service window with your ID card; status can also be checked on the local bureau website or the 12333 hotline.',
+};
+
+const DEFS = {
+  CARD_ABSENT: {
+    group: 'card', severity: 'error',
+    message: { zh: '终端中没有社保卡', en: 'No social security card in the terminal' },
+    remedy: { zh: '请将社保卡芯片朝上插入终端后重试。', en: 'Insert the social security card, chip up, into the terminal and try again.' },
+  },
+  CARD_UNREADABLE: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡无法读取（芯片损坏或插反）', en: 'The social security card cannot be read (damaged chip or inserted the wrong way)' },
+    remedy: { zh: '请检查插卡方向后重试；如仍无法读取，请到当地社会保障部门补换卡（需缴纳工本费）。', en: 'Check the card orientation and try again; if it still fails, replace or reissue the card at the local social security department (a fee applies).' },
+  },
+  CARD_NOT_GENUINE: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡安全认证失败，不能确认为有效卡', en: 'The card failed security authentication and cannot be accepted as genuine' },
+    remedy: { zh: '请勿使用此卡结算；请持卡和身份证到当地社会保障部门核查。', en: 'Do not settle with this card; the cardholder should have it checked at the local social security department with their ID card.' },
+  },
+  CARD_EXPIRED: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡已过有效期', en: 'The social security card has expired' },
+    remedy: { zh: '请到当地社会保障部门换领新卡（需缴纳工本费）。', en: 'Replace the card at the local social security department (a fee applies).' },
+  },
+  CARD_NOT_ACTIVATED: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡尚未启用（未激活）', en: 'The social security card has not been activated' },
+    remedy: { zh: '请持社保卡和本人有效身份证到制卡银行的任一网点柜台激活。', en: 'Bring the card and a valid ID card to any branch counter of the card-issuing bank to activate it.' },
+  },
+  CARD_REPORTED_LOST: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡已挂失', en: 'The social security card has been reported lost' },
+    remedy: { zh: '挂失期间不能使用；如已找回请到当地社会保障部门或发卡银行解除挂失，否则办理补卡。', en: 'A card reported lost cannot be used; if found, cancel the loss report at the social security department or issuing bank, otherwise apply for a replacement.' },
+  },
+  CARD_CANCELLED: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡已作废或注销', en: 'The social security card has been cancelled' },
+    remedy: { zh: '请到当地社会保障部门查询并补领新卡。', en: 'Ask the local social security department and apply for a new card.' },
+  },
+  PIN_INITIAL: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡仍为初始密码，不能交易', en: 'The card still has its initial PIN and cannot transact' },
+    remedy: { zh: '请在本店终端键盘上修改密码（也可到县区社保局办理），修改后即可使用。', en: 'Change the PIN on this terminal\'s keypad now (or at the county/district social security bureau); the card can then be used.' },
+  },
+  PIN_WRONG: {
+    group: 'card', severity: 'error',
+    message: { zh: '密码错误', en: 'Wrong PIN' },
+    remedy: { zh: '请持卡人重新输入密码；多次错误将锁卡。', en: 'Ask the cardholder to enter the PIN again; repeated mistakes lock the card.' },
+  },
+  PIN_LOCKED: {
+    group: 'card', severity: 'error',
+    message: { zh: '社保卡密码已锁定', en: 'The card PIN is locked' },
+    remedy: { zh: '请持卡和身份证到当地社会保障部门或发卡银行网点解锁密码。', en: 'Unlock the PIN at the local social security department or a branch of the issuing bank, with the card and ID card.' },
+  },
+  NOT_INSURED: {
+    group: 'account', severity: 'error',
+    message: { zh: '未查询到参保信息', en: 'No insurance enrolment found for this person' },
+    remedy: SSB_REMEDY,
+  },
+  ACCOUNT_SUSPENDED: {
+    group: 'account', severity: 'error',
+    message: { zh: '医保待遇暂停（欠费或暂停缴费）', en: 'Insurance benefits are suspended (arrears or payment suspension)' },
+    remedy: SSB_REMEDY,
+  },
+  ACCOUNT_TERMINATED: {
+    group: 'account', severity: 'error',
+    message: { zh: '医保参保已终止', en: 'Insurance enrolment has been terminated' },
+    remedy: SSB_REMEDY,
+  },
+  ACCOUNT_BALANCE_LOW: {
+    group: 'account', severity: 'warning',
+    message: { zh: '个人账户余额不足，超出部分需现金支付', en: 'The personal account balance is too low; the rest is paid in cash' },
+    remedy: { zh: '请向顾客收取差额现金。', en: 'Collect the difference from the customer.' },
+  },
+  ITEM_NOT_IN_CATALOGUE: {
+    group: 'item', severity: 'error',
+    message: { zh: '该商品不在医保目录中或未做目录对照', en: 'The item is not in the insurance catalogue or not mapped to it' },
+    remedy: { zh: '此商品需顾客自费；如应在目录内，请通知药店管理员维护目录对照。', en: 'The customer pays for this item; if it should be listed, ask the pharmacy admin to fix the catalogue mapping.' },
+  },
+  ITEM_NOT_COVERED: {
+    group: 'item', severity: 'error',
+    message: { zh: '该药品不属于医保支付范围（丙类或未分类）', en: 'The drug is outside insurance coverage (class C or unclassified)' },
+    remedy: { zh: '此商品需顾客自费。', en: 'The customer pays for this item.' },
+  },
+  ITEM_LISTING_NOT_EFFECTIVE: {
+    group: 'item', severity: 'error',
+    message: { zh: '该药品的目录条目当前不在有效期内', en: 'The catalogue listing is not in effect today' },
+    remedy: { zh: '此商品需顾客自费；请管理员同步最新目录。', en: 'The customer pays for this item; ask the admin to sync the latest catalogue.' },
+  },
+  ITEM_DISCONTINUED: {
+    group: 'item', severity: 'error',
+    message: { zh: '该药品已停产或退市', en: 'The drug has been discontinued' },
+    remedy: { zh: '此商品不能使用医保支付，请核对商品。', en: 'Insurance cannot pay for this item; check the product.' },
+  },
+  ITEM_PRICE_ABOVE_CAP: {
+    group: 'item', severity: 'warning',
+    message: { zh: '售价高于医保支付限价', en: 'The price is above the insurance price cap' },
+    remedy: { zh: '超出限价部分由顾客自付。', en: 'The customer pays the part above the cap.' },
+  },
+  ITEM_RESTRICTED_USE: {
+    group: 'item', severity: 'error',
+    message: { zh: '该药品为限定支付范围药品', en: 'The drug is restricted to a specific scope of use' },
+    remedy: { zh: '请登记符合限定范围的处方或诊断后重试，否则顾客自费。', en: 'Record the prescription or diagnosis that meets the restriction and try again, otherwise the customer pays.' },
+  },
+  ITEM_PRESCRIPTION_REQUIRED: {
+    group: 'item', severity: 'error',
+    message: { zh: '处方药需要处方', en: 'A prescription is required for this drug' },
+    remedy: { zh: '请录入处方编号后重试，否则不能使用医保支付。', en: 'Enter the prescription number and try again; otherwise insurance cannot pay.' },
+  },
+  ITEM_QUANTITY_LIMIT: {
+    group: 'item', severity: 'error',
+    message: { zh: '数量超过医保限量', en: 'The quantity exceeds the insurance supply limit' },
+    remedy: { zh: '请减少数量至限量以内，超出部分顾客自费。', en: 'Reduce the quantity to the limit; the customer pays for the rest.' },
+  },
+  TERMINAL_UNAVAILABLE: {
+    group: 'system', severity: 'error',
+    message: { zh: '读卡终端不可用', en: 'The card terminal is unavailable' },
+    remedy: { zh: '请检查终端连接线和电源后重试；这不是顾客的问题。', en: 'Check the terminal cable and power, then try again; this is not the customer\'s problem.' },
+  },
+  TERMINAL_TIMEOUT: {
+    group: 'system', severity: 'error',
+    message: { zh: '读卡终端响应超时', en: 'The card terminal did not answer in time' },
+    remedy: { zh: '请重试；如持续出现请联系药店IT。', en: 'Try again; if it keeps happening, call pharmacy IT.' },
+  },
+  PSAM_MISSING: {
+    group: 'system', severity: 'error',
+    message: { zh: '终端中的PSAM卡缺失或不可用', en: 'The terminal\'s PSAM is missing or unusable' },
+    remedy: { zh: '请联系药店IT检查终端PSAM卡；这不是顾客的问题。', en: 'Call pharmacy IT to check the terminal\'s PSAM; this is not the customer\'s problem.' },
+  },
+  PLATFORM_UNAVAILABLE: {
+    group: 'system', severity: 'error',
+    message: { zh: '医保平台暂时无法访问，暂不能使用医保支付', en: 'The insurance platform cannot be reached; insurance payment is not available right now' },
+    remedy: { zh: '请稍后重试或请顾客自费；这不代表顾客未参保。', en: 'Try again later or let the customer pay; this does not mean the customer is uninsured.' },
+  },
+  PLATFORM_ERROR: {
+    group: 'system', severity: 'error',
+    message: { zh: '医保平台返回错误', en: 'The insurance platform returned an error' },
+    remedy: { zh: '请稍后重试；如持续出现请联系药店IT。这不代表顾客未参保。', en: 'Try again later; if it persists, call pharmacy IT. This does not mean the customer is uninsured.' },
+  },
+  CATALOGUE_NOT_LOADED: {
+    group: 'system', severity: 'error',
+    message: { zh: '医保药品目录未加载', en: 'The insurance drug catalogue is not loaded' },
+    remedy: { zh: '请药店管理员导入或同步医保目录。', en: 'Ask the pharmacy admin to import or sync the catalogue.' },
+  },
+  INVALID_REQUEST: {
+    group: 'system', severity: 'error',
+    message: { zh: '请求格式不正确', en: 'The request is malformed' },
+  },
+  // Additions to the v1 contract's list, for answers that are not decisions.
+  AUTH_REQUIRED: {
+    group: 'system', severity: 'error',
+    message: { zh: '缺少或无效的访问令牌', en: 'Missing or invalid access token' },
+    remedy: { zh: '请在 Authorization: Bearer 头中提供有效令牌。', en: 'Send a valid token in the Authorization: Bearer header.' },
+  },
+  FORBIDDEN_ROLE: {
+    group: 'system', severity: 'error',
+    message: { zh: '当前令牌的角色无权执行此操作', en: 'This token\'s role may not do this' },
+  },
+  NOT_FOUND: {
+    group: 'system', severity: 'error',
+    message: { zh: '未找到', en: 'Not found' },
+  },
+  RATE_LIMITED: {
+    group: 'system', severity: 'error',
+    message: { zh: '请求过于频繁', en: 'Too many requests' },
+    remedy: { zh: '请稍后重试。', en: 'Wait a moment and try again.' },
+  },
+  INTERNAL_ERROR: {
+    group: 'system', severity: 'error',
+    message: { zh: '服务内部错误', en: 'Internal service error' },
+    remedy: { zh: '请重试；如持续出现请联系药店IT。', en: 'Try again; if it persists, call pharmacy IT.' },
+  },
+} satisfies Record<string, ReasonDef>;
+
+export type ReasonCode = keyof typeof DEFS;
+export const REASON_CODES = Object.keys(DEFS) as ReasonCode[];
+
+export function reasonGroup(code: ReasonCode): ReasonGroup {
+  return DEFS[code].group;
+}
+
+export function reasonDef(code: ReasonCode): ReasonDef {
+  return DEFS[code];
+}
+
+/** Builds the answer object for a code; `severity` may be lowered where a rule makes it a warning. */
+export function reason(code: ReasonCode, detail?: Record<string, unknown>, severity?: Severity): Reason {
+  const def: ReasonDef = DEFS[code];
+  const out: Reason = { code, severity: severity ?? def.severity, message: def.message };
+  if (def.remedy) out.remedy = def.remedy;
+  if (detail && Object.keys(detail).length > 0) out.detail = detail;
+  return out;
+}
+
+export function isReasonCode(value: string): value is ReasonCode {
+  return Object.hasOwn(DEFS, value);
+}
+
+/**
+ * A fault of a device or the platform, or a malformed request: carries a system reason so that
+ * it can never be mistaken for a business outcome such as "not insured".
+ */
+export class ServiceFault extends Error {
+  readonly reason: Reason;
+  /** HTTP status when the default for the code (400 for INVALID_REQUEST, 503 for device and platform faults) does not fit, e.g. 404. */
+  readonly status: number | undefined;
+  constructor(code: ReasonCode, detail?: Record<string, unknown>, options?: { cause?: unknown; status?: number }) {
+    super(`${code}${detail ? ` ${JSON.stringify(detail)}` : ''}`, options);
+    this.name = 'ServiceFault';
+    this.reason = reason(code, detail);
+    this.status = options?.status;
+  }
+  get code(): ReasonCode {
+    return this.reason.code;
+  }
+}
