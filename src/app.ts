@@ -22,11 +22,13 @@ import { catalogueRoutes } from './http/routes/catalogue.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { devRoutes } from './http/routes/dev.js';
 import { healthRoutes } from './http/routes/health.js';
+import { loadRulesConfig, type RulesConfig } from './rules-config.js';
 import { buildSimulator } from './simulator/app.js';
 import { MockTerminal } from './terminal/mock-terminal.js';
 
 export interface Services {
   config: Config;
+  rules: RulesConfig;
   version: string;
   store: DataStore;
   tokens: TokenStore;
@@ -67,6 +69,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   try {
+    const rules = loadRulesConfig(config.rulesFile);
     const cards = loadVirtualCards(config.devicesDir);
     let platformUrl = config.platformUrl;
     if (!platformUrl) {
@@ -96,7 +99,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     const accounts = new AccountService(client, config.accountCacheSeconds * 1000);
     const counter = new Counter({ terminal, sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal });
 
-    const services: Services = { config, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };
+    const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };
     app.decorate('services', services);
 
     installErrorHandling(app);

@@ -19,6 +19,8 @@ export interface Config {
   /** Pharmacy item mapping (local code / barcode -> national code) imported with the seed catalogue. */
   seedMapping: string | undefined;
   devicesDir: string;
+  /** Regional rules file (config/rules.json by default). */
+  rulesFile: string;
   logLevel: string;
   /** Pharmacy identity used in the platform envelope. */
   fixmedinsCode: string;
@@ -44,6 +46,7 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   seedCatalogue: { env: 'SEED_CATALOGUE', flag: 'seed-catalogue', parse: optionalPath },
   seedMapping: { env: 'SEED_MAPPING', flag: 'seed-mapping', parse: optionalPath },
   devicesDir: { env: 'DEVICES_DIR', flag: 'devices-dir', parse: (v) => path.resolve(v) },
+  rulesFile: { env: 'RULES_FILE', flag: 'rules-file', parse: (v) => path.resolve(v) },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', parse: String },
   fixmedinsCode: { env: 'FIXMEDINS_CODE', flag: 'fixmedins-code', parse: (v) => fixed(v, 'FIXMEDINS_CODE', 12) },
   fixmedinsName: { env: 'FIXMEDINS_NAME', flag: 'fixmedins-name', parse: String },
@@ -64,6 +67,7 @@ export function defaultConfig(): Config {
     seedCatalogue: path.join(PROJECT_ROOT, 'catalogue', 'sample-1301.txt'),
     seedMapping: path.join(PROJECT_ROOT, 'catalogue', 'sample-item-mapping.csv'),
     devicesDir: path.join(PROJECT_ROOT, 'devices'),
+    rulesFile: path.join(PROJECT_ROOT, 'config', 'rules.json'),
     logLevel: 'info',
     fixmedinsCode: 'P33030000001',
     fixmedinsName: '示例大药房',
