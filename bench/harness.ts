@@ -16,6 +16,8 @@ export interface Figure {
   /** The goal in words, e.g. "ratio >= 0.5" or "< 20 µs per basket". */
   goal: string;
   met: boolean;
+  /** Which way is an improvement, for `--compare`; when absent it follows the unit (per second: higher; time or bytes: lower). */
+  better?: 'higher' | 'lower';
   note?: string;
 }
 
@@ -54,4 +56,27 @@ export function opsPerSecondSync(fn: () => unknown, ms: number, batch = 100): nu
     now = performance.now();
   }
   return (ops * 1000) / (now - start);
+}
+
+/** Percentiles of a set of samples (e.g. latencies in ms), nearest-rank. */
+export function percentiles(samples: number[]): { p50: number; p90: number; p99: number; max: number; mean: number } {
+  const sorted = Float64Array.from(samples).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+  const mean = sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1);
+  return { p50: at(50), p90: at(90), p99: at(99), max: at(100), mean };
+}
+
+/**
+ * Memory of this process in MiB after a full collection when the runner exposed gc (it starts
+ * every benchmark with --expose-gc), so before/after figures compare live data, not garbage.
+ */
+export function memoryMiB(): { rss: number; heapUsed: number; external: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  return { rss: mib(m.rss), heapUsed: mib(m.heapUsed), external: mib(m.external + m.arrayBuffers) };
 }
