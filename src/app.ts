@@ -97,7 +97,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       timeoutMs: config.platformTimeoutMs,
     });
     const accounts = new AccountService(client, config.accountCacheSeconds * 1000);
-    const counter = new Counter({ terminal, sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal });
+    const counter = new Counter({ terminal, sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal, rules });
 
     const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };
     app.decorate('services', services);

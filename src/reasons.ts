@@ -15,11 +15,16 @@ export interface Reason {
   detail?: Record<string, unknown>;
 }
 
-interface ReasonDef {
-  group: ReasonGroup;
+interface ReasonWording {
   severity: Severity;
   message: Text;
   remedy?: Text;
+}
+
+interface ReasonDef extends ReasonWording {
+  group: ReasonGroup;
+  /** Cases of one code that call for different wording (and severity): see reasonVariant. */
+  variants?: Record<string, Partial<ReasonWording>>;
 }
 
 const SSB_REMEDY: Text = {
@@ -101,42 +106,95 @@ const DEFS = {
   ITEM_NOT_IN_CATALOGUE: {
     group: 'item', severity: 'error',
     message: { zh: '该商品不在医保目录中或未做目录对照', en: 'The item is not in the insurance catalogue or not mapped to it' },
-    remedy: { zh: '此商品需顾客自费；如应在目录内，请通知药店管理员维护目录对照。', en: 'The customer pays for this item; if it should be listed, ask the pharmacy admin to fix the catalogue mapping.' },
+    remedy: { zh: '此商品由顾客自费；如应在目录内，请通知药店管理员维护目录对照。', en: 'The customer pays for this item; if it should be listed, ask the pharmacy admin to fix the catalogue mapping.' },
+    variants: {
+      'unknown-code': {
+        message: { zh: '该医保编码不在当前医保目录中', en: 'This code is not in the active insurance catalogue' },
+        remedy: { zh: '请核对包装上的医保编码；此商品由顾客自费。如确应在目录内，请通知管理员同步最新目录。', en: 'Check the code on the package; the customer pays for this item. If it should be listed, ask the admin to sync the latest catalogue.' },
+      },
+      unmapped: {
+        message: { zh: '该商品（本店编码或条码）未做医保目录对照', en: 'This item (local code or barcode) is not mapped to the insurance catalogue' },
+        remedy: { zh: '此商品由顾客自费；如应可医保支付，请通知管理员维护目录对照。', en: 'The customer pays for this item; if insurance should pay for it, ask the admin to add it to the catalogue mapping.' },
+      },
+    },
   },
   ITEM_NOT_COVERED: {
     group: 'item', severity: 'error',
     message: { zh: '该药品不属于医保支付范围（丙类或未分类）', en: 'The drug is outside insurance coverage (class C or unclassified)' },
-    remedy: { zh: '此商品需顾客自费。', en: 'The customer pays for this item.' },
+    remedy: { zh: '此商品由顾客全额自费。', en: 'The customer pays the whole line.' },
   },
   ITEM_LISTING_NOT_EFFECTIVE: {
     group: 'item', severity: 'error',
     message: { zh: '该药品的目录条目当前不在有效期内', en: 'The catalogue listing is not in effect today' },
-    remedy: { zh: '此商品需顾客自费；请管理员同步最新目录。', en: 'The customer pays for this item; ask the admin to sync the latest catalogue.' },
+    remedy: { zh: '此商品由顾客自费；如认为目录有误，请管理员同步最新目录。', en: 'The customer pays for this item; if the listing looks wrong, ask the admin to sync the latest catalogue.' },
+    variants: {
+      'not-yet': { message: { zh: '该药品的医保目录条目尚未生效', en: 'The catalogue listing is not in effect yet' } },
+      ended: { message: { zh: '该药品的医保目录条目已到期', en: 'The catalogue listing has ended' } },
+      invalid: { message: { zh: '该药品的医保目录条目已标记为无效', en: 'The catalogue listing is marked invalid' } },
+    },
   },
   ITEM_DISCONTINUED: {
     group: 'item', severity: 'error',
     message: { zh: '该药品已停产或退市', en: 'The drug has been discontinued' },
-    remedy: { zh: '此商品不能使用医保支付，请核对商品。', en: 'Insurance cannot pay for this item; check the product.' },
+    remedy: { zh: '医保不能支付，此商品由顾客自费；请核对实物与扫码商品是否一致（常见原因是条码对照错误）。', en: 'Insurance cannot pay; the customer pays for this item. Check that the package matches the scanned item (a wrong barcode mapping is the usual cause).' },
   },
   ITEM_PRICE_ABOVE_CAP: {
     group: 'item', severity: 'warning',
     message: { zh: '售价高于医保支付限价', en: 'The price is above the insurance price cap' },
-    remedy: { zh: '超出限价部分由顾客自付。', en: 'The customer pays the part above the cap.' },
+    remedy: { zh: '医保按限价支付，超出限价部分向顾客收取现金。', en: 'Insurance pays up to the cap; collect the part above the cap from the customer.' },
+    variants: {
+      'self-pay-excess': {},
+      refuse: {
+        severity: 'error',
+        message: { zh: '售价高于医保支付限价，按本地规定整行不予医保支付', en: 'The price is above the insurance price cap; local rules refuse the whole line' },
+        remedy: { zh: '如本店可按不高于限价的价格销售，请改价后重新预检；否则整行由顾客自费。', en: 'If the store may sell at or below the cap, correct the price and precheck again; otherwise the customer pays the whole line.' },
+      },
+    },
   },
   ITEM_RESTRICTED_USE: {
     group: 'item', severity: 'error',
     message: { zh: '该药品为限定支付范围药品', en: 'The drug is restricted to a specific scope of use' },
-    remedy: { zh: '请登记符合限定范围的处方或诊断后重试，否则顾客自费。', en: 'Record the prescription or diagnosis that meets the restriction and try again, otherwise the customer pays.' },
+    remedy: { zh: '请登记符合限定范围的诊断后重新预检，否则顾客自费。', en: 'Record the diagnosis that meets the restriction and precheck again, otherwise the customer pays.' },
+    variants: {
+      'needs-diagnosis': {
+        message: { zh: '限定支付范围药品，需登记符合限定范围的诊断', en: 'Restricted-use drug: a diagnosis that meets the restricted scope must be recorded' },
+        remedy: { zh: '请核对处方，登记符合限定支付范围的诊断后重新预检；不符合限定范围时由顾客自费。', en: 'Check the prescription, record the diagnosis that meets the restricted scope and precheck again; if it does not meet the scope, the customer pays.' },
+      },
+      'hospital-only': {
+        message: { zh: '该药品限定在医疗机构使用（如限住院），药店不能医保支付', en: 'The restricted scope is for hospitals only (e.g. inpatients); insurance cannot pay at a pharmacy' },
+        remedy: { zh: '此商品由顾客自费。', en: 'The customer pays for this item.' },
+      },
+      recorded: {
+        severity: 'info',
+        message: { zh: '限定支付范围药品，已按登记的诊断医保支付', en: 'Restricted-use drug paid on the recorded diagnosis' },
+        remedy: { zh: '请留存处方备查。', en: 'Keep the prescription for inspection.' },
+      },
+    },
   },
   ITEM_PRESCRIPTION_REQUIRED: {
     group: 'item', severity: 'error',
-    message: { zh: '处方药需要处方', en: 'A prescription is required for this drug' },
-    remedy: { zh: '请录入处方编号后重试，否则不能使用医保支付。', en: 'Enter the prescription number and try again; otherwise insurance cannot pay.' },
+    message: { zh: '处方药，未录入处方编号', en: 'Prescription drug without a prescription number' },
+    remedy: { zh: '请核对处方并录入处方编号后重新预检；无处方时医保不能支付。', en: 'Check the prescription, enter its number and precheck again; without a prescription insurance cannot pay.' },
   },
   ITEM_QUANTITY_LIMIT: {
     group: 'item', severity: 'error',
     message: { zh: '数量超过医保限量', en: 'The quantity exceeds the insurance supply limit' },
     remedy: { zh: '请减少数量至限量以内，超出部分顾客自费。', en: 'Reduce the quantity to the limit; the customer pays for the rest.' },
+    variants: {
+      'self-pay-excess': {
+        severity: 'warning',
+        message: { zh: '数量超过医保限量，超出部分不予医保支付', en: 'The quantity exceeds the insurance supply limit; units above the limit are not paid by insurance' },
+        remedy: { zh: '超出限量的部分向顾客收取现金，或减少数量至限量以内。', en: 'Collect the units above the limit from the customer, or reduce the quantity to the limit.' },
+      },
+      refuse: {
+        message: { zh: '数量超过医保限量，按本地规定整行不予医保支付', en: 'The quantity exceeds the insurance supply limit; local rules refuse the whole line' },
+        remedy: { zh: '请将数量减至限量以内后重新预检，否则整行由顾客自费。', en: 'Reduce the quantity to the limit and precheck again; otherwise the customer pays the whole line.' },
+      },
+      exhausted: {
+        message: { zh: '本次购买已达到医保限量（该药品数量或医保支付行数）', en: 'This purchase has already reached the insurance limit (units of this drug or insurance-paid lines)' },
+        remedy: { zh: '此行由顾客自费；也可调整前面的行后重新预检。', en: 'The customer pays this line; or adjust the earlier lines and precheck again.' },
+      },
+    },
   },
   TERMINAL_UNAVAILABLE: {
     group: 'system', severity: 'error',
@@ -191,6 +249,11 @@ const DEFS = {
     message: { zh: '请求过于频繁', en: 'Too many requests' },
     remedy: { zh: '请稍后重试。', en: 'Wait a moment and try again.' },
   },
+  SERVICE_STOPPING: {
+    group: 'system', severity: 'error',
+    message: { zh: '服务正在停止，不再接受新请求', en: 'The service is shutting down and takes no new requests' },
+    remedy: { zh: '请稍后重试；服务重启后即可继续。', en: 'Try again in a moment; work continues once the service is back.' },
+  },
   INTERNAL_ERROR: {
     group: 'system', severity: 'error',
     message: { zh: '服务内部错误', en: 'Internal service error' },
@@ -215,6 +278,21 @@ export function reason(code: ReasonCode, detail?: Record<string, unknown>, sever
   const out: Reason = { code, severity: severity ?? def.severity, message: def.message };
   if (def.remedy) out.remedy = def.remedy;
   if (detail && Object.keys(detail).length > 0) out.detail = detail;
+  return out;
+}
+
+type Defs = typeof DEFS;
+/** The named cases of a code, e.g. ITEM_PRICE_ABOVE_CAP has 'self-pay-excess' and 'refuse'. */
+export type ReasonVariant<C extends ReasonCode> = Defs[C] extends { variants: infer V } ? Extract<keyof V, string> : never;
+
+/** Builds the answer for one case of a code: the case's wording and severity, and `detail.variant` naming it. */
+export function reasonVariant<C extends ReasonCode>(code: C, variant: ReasonVariant<C>, detail?: Record<string, unknown>): Reason {
+  const def: ReasonDef = DEFS[code];
+  const wording = def.variants?.[variant] ?? {};
+  const out: Reason = { code, severity: wording.severity ?? def.severity, message: wording.message ?? def.message };
+  const remedy = wording.remedy ?? def.remedy;
+  if (remedy) out.remedy = remedy;
+  out.detail = { variant, ...detail };
   return out;
 }
 

@@ -7,8 +7,11 @@ import type { CardTerminal } from '../card/terminal.js';
 import type { MaskedCard } from '../card/types.js';
 import type { CatalogueStore } from '../catalogue/store.js';
 import { formatYuan } from '../money.js';
-import { reason, ServiceFault, type Reason } from '../reasons.js';
+import { ServiceFault, type Reason, type Text } from '../reasons.js';
+import type { RulesConfig } from '../rules-config.js';
 import { evaluateBasket, type BasketLine, type Decision, type Verdict } from './rules.js';
+import { basketGate, type GateInput } from './rules-gate.js';
+import { rulesPolicy, type RulesPolicy } from './rules-policy.js';
 
 export interface Caller {
   tokenId: string;
@@ -36,7 +39,7 @@ export interface AccountAnswer {
 export interface PrecheckAnswer {
   decisionId: string;
   decision: Decision;
-  items: { lineId: string; code: string | null; name: string | null; verdict: Verdict; totalAmount: string; insuranceAmount: string; selfPayAmount: string; reasons: Reason[] }[];
+  items: { lineId: string; code: string | null; name: string | null; verdict: Verdict; totalAmount: string; insuranceAmount: string; selfPayAmount: string; reasons: Reason[]; message: Text }[];
   totals: { totalAmount: string; insuranceAmount: string; selfPayAmount: string };
   reasons: Reason[];
   account: AccountAnswer | null;
@@ -51,6 +54,8 @@ export interface CounterDeps {
   catalogue: CatalogueStore;
   audit: AuditTrail;
   terminalId: string;
+  /** Regional rules (config/rules.json) the precheck applies. */
+  rules: RulesConfig;
   today?: () => string;
 }
 
@@ -60,8 +65,10 @@ export interface CounterDeps {
  */
 export class Counter {
   private readonly today: () => string;
+  private readonly policy: RulesPolicy;
 
   constructor(private readonly deps: CounterDeps) {
+    this.policy = rulesPolicy(deps.rules);
     this.today = deps.today ?? (() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
   }
 
@@ -119,27 +126,27 @@ export class Counter {
 
   async precheck(input: { cardSession: string; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<PrecheckAnswer> {
     const session = this.session(input.cardSession);
-    const gate: Reason[] = session.checks.filter((c) => c.severity === 'error' && !c.code.startsWith('PLATFORM_'));
     let account: AccountAnswer | null = null;
+    let accountFinding: GateInput['account'];
     let balanceFen: number | undefined;
     try {
       const status = await this.deps.accounts.check(session.card);
       account = accountAnswer(status);
       balanceFen = status.insurance?.balanceFen;
-      for (const r of status.reasons) if (r.severity === 'error' && !gate.some((g) => g.code === r.code)) gate.push(r);
+      accountFinding = { reasons: status.reasons };
     } catch (err) {
       if (!(err instanceof ServiceFault)) throw err;
-      gate.push(err.reason);
+      accountFinding = { fault: err.reason };
     }
     const index = this.deps.catalogue.index;
-    if (!index.loaded) gate.push(reason('CATALOGUE_NOT_LOADED'));
-    const result = evaluateBasket(input.lines, { index, today: this.today(), gate, balanceFen });
+    const gate = basketGate({ cardChecks: session.checks, account: accountFinding, catalogueLoaded: index.loaded });
+    const result = evaluateBasket(input.lines, { index, policy: this.policy, today: this.today(), gate, balanceFen });
     const card = maskCard(session.card);
     const body = {
       decision: result.decision,
       items: result.lines.map((l) => ({
         lineId: l.lineId, code: l.code, name: l.name, verdict: l.verdict,
-        totalAmount: formatYuan(l.totalFen), insuranceAmount: formatYuan(l.insuranceFen), selfPayAmount: formatYuan(l.selfPayFen), reasons: l.reasons,
+        totalAmount: formatYuan(l.totalFen), insuranceAmount: formatYuan(l.insuranceFen), selfPayAmount: formatYuan(l.selfPayFen), reasons: l.reasons, message: l.message,
       })),
       totals: { totalAmount: formatYuan(result.totals.totalFen), insuranceAmount: formatYuan(result.totals.insuranceFen), selfPayAmount: formatYuan(result.totals.selfPayFen) },
       reasons: result.reasons,

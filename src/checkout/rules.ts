@@ -1,17 +1,39 @@
-import type { CatalogueEntry, ItemRef } from '../catalogue/entry.js';
+import type { ItemRef } from '../catalogue/entry.js';
 import type { CatalogueIndex } from '../catalogue/index.js';
-import { applyRatio, type Fen } from '../money.js';
-import { reason, type Reason } from '../reasons.js';
+import { formatYuan, type Fen } from '../money.js';
+import { reason, type Reason, type Text } from '../reasons.js';
+import { evaluateLine } from './rules-line.js';
+import { SupplyLimits } from './rules-limits.js';
+import { blockedLineMessage, lineMessage } from './rules-message.js';
+import type { RulesPolicy } from './rules-policy.js';
+import type { Verdict } from './rules-verdict.js';
+
+export type { Verdict } from './rules-verdict.js';
+
+/** Largest line total the engine accepts, so that every product and share stays an exact integer. */
+export const MAX_LINE_FEN: Fen = 100_000_000_000;
 
 export interface BasketLine {
   lineId: string;
   ref: ItemRef;
+  /** Whole units, at least 1. */
   quantity: number;
   unitPriceFen: Fen;
+  /** What the cashier recorded from the prescription: its number, and the diagnosis a restricted scope needs. */
   prescription?: { rxNo?: string; diagnosis?: string };
 }
 
-export type Verdict = 'covered' | 'self-pay' | 'rejected';
+/** Why part of a covered line is paid in cash; all zero on self-pay and rejected lines. */
+export interface CashParts {
+  /** Class-B share the patient pays first. */
+  classB: Fen;
+  /** Price above the cap, on the units insurance pays for. */
+  aboveCap: Fen;
+  /** Units above a supply limit, at the full price. */
+  overLimit: Fen;
+  /** Insurance share the personal account could not pay. */
+  balance: Fen;
+}
 
 export interface LineResult {
   lineId: string;
@@ -22,8 +44,14 @@ export interface LineResult {
   totalFen: Fen;
   insuranceFen: Fen;
   selfPayFen: Fen;
+  cash: CashParts;
   reasons: Reason[];
+  /** What the cashier does with this line, with the amounts. */
+  message: Text;
 }
+
+/** A line before its message is written: the account balance may still move cash into it. */
+export type PricedLine = Omit<LineResult, 'message'>;
 
 export type Decision = 'allow' | 'partial' | 'block';
 
@@ -31,90 +59,92 @@ export interface BasketResult {
   decision: Decision;
   lines: LineResult[];
   totals: { totalFen: Fen; insuranceFen: Fen; selfPayFen: Fen };
-  /** Basket-level reasons: the gate (card, account, system) and account warnings. */
+  /** Basket-level reasons: the gate (system, card, account) when blocked, and account warnings. */
   reasons: Reason[];
 }
 
 export interface RulesContext {
   index: CatalogueIndex;
+  policy: RulesPolicy;
   /** YYYY-MM-DD, the day listings must be in effect. */
   today: string;
-  /** Error-severity card, account or system reasons: any of them blocks insurance payment. */
-  gate: Reason[];
-  /** Personal account balance; undefined when unknown (blocked basket). */
+  /** Error-severity system, card and account reasons (see basketGate): any of them blocks insurance payment. */
+  gate: readonly Reason[];
+  /** Personal account balance, the most the account pays for this basket; undefined: no account cap. */
   balanceFen: Fen | undefined;
 }
 
 /**
- * The rules engine: pure and synchronous over the in-memory catalogue. Every line gets a
- * verdict and exact amounts with insurance + self-pay = line total.
+ * The rules engine: pure and synchronous over the in-memory catalogue. Every line gets a verdict,
+ * every reason that applies and exact amounts with insurance + self-pay = line total.
  */
-export function evaluateBasket(lines: BasketLine[], ctx: RulesContext): BasketResult {
-  const blocked = ctx.gate.some((r) => r.severity === 'error');
-  const results = lines.map((line) => evaluateLine(line, ctx, blocked));
-  const basketReasons = [...ctx.gate];
+export function evaluateBasket(lines: readonly BasketLine[], ctx: RulesContext): BasketResult {
+  for (const line of lines) checkLine(line);
+  if (ctx.gate.some((r) => r.severity === 'error')) return blockedBasket(lines, ctx);
 
-  if (!blocked && ctx.balanceFen !== undefined) {
-    let remaining = ctx.balanceFen;
-    let short = false;
-    for (const r of results) {
-      if (r.insuranceFen > remaining) {
-        short = true;
-        r.selfPayFen += r.insuranceFen - remaining;
-        r.insuranceFen = remaining;
-      }
-      remaining -= r.insuranceFen;
-    }
-    if (short) basketReasons.push(reason('ACCOUNT_BALANCE_LOW', { balance: ctx.balanceFen }));
+  const limits = new SupplyLimits(ctx.policy);
+  const priced = lines.map((line) => evaluateLine(line, ctx, limits));
+  const reasons: Reason[] = [];
+  if (ctx.balanceFen !== undefined) {
+    const shortFen = payFromAccount(priced, ctx.balanceFen);
+    if (shortFen > 0) reasons.push(reason('ACCOUNT_BALANCE_LOW', { balance: formatYuan(ctx.balanceFen), short: formatYuan(shortFen) }));
   }
+  const results = priced.map((r): LineResult => ({ ...r, message: lineMessage(r) }));
+  const decision: Decision = results.every((r) => r.verdict === 'covered') ? 'allow' : 'partial';
+  return { decision, lines: results, totals: totalsOf(results), reasons };
+}
 
+/** The account pays covered lines in basket order until the balance runs out; the rest is cash. */
+function payFromAccount(results: PricedLine[], balanceFen: Fen): Fen {
+  let left = balanceFen;
+  let short = 0;
+  for (const r of results) {
+    if (r.insuranceFen <= left) {
+      left -= r.insuranceFen;
+      continue;
+    }
+    const lineShort = r.insuranceFen - left;
+    short += lineShort;
+    r.insuranceFen = left;
+    r.selfPayFen += lineShort;
+    r.cash.balance = lineShort;
+    r.reasons.push(reason('ACCOUNT_BALANCE_LOW', { short: formatYuan(lineShort) }, 'warning'));
+    left = 0;
+  }
+  return short;
+}
+
+/**
+ * A card, account or system problem: insurance pays nothing in this purchase. Lines carry no
+ * coverage reasons (a platform or catalogue fault must never read as "not covered").
+ */
+function blockedBasket(lines: readonly BasketLine[], ctx: RulesContext): BasketResult {
+  const first = ctx.gate.find((r) => r.severity === 'error')!;
+  const results = lines.map((line): LineResult => {
+    const totalFen = line.unitPriceFen * line.quantity;
+    const code = ctx.index.resolve(line.ref) ?? null;
+    const name = code === null ? null : ctx.index.get(code)?.name ?? null;
+    return {
+      lineId: line.lineId, code, name, verdict: 'self-pay', totalFen, insuranceFen: 0, selfPayFen: totalFen,
+      cash: { classB: 0, aboveCap: 0, overLimit: 0, balance: 0 }, reasons: [], message: blockedLineMessage(totalFen, first),
+    };
+  });
+  return { decision: 'block', lines: results, totals: totalsOf(results), reasons: [...ctx.gate] };
+}
+
+function totalsOf(results: readonly LineResult[]): BasketResult['totals'] {
   const totals = { totalFen: 0, insuranceFen: 0, selfPayFen: 0 };
   for (const r of results) {
     totals.totalFen += r.totalFen;
     totals.insuranceFen += r.insuranceFen;
     totals.selfPayFen += r.selfPayFen;
   }
-  const decision: Decision = blocked ? 'block' : results.every((r) => r.verdict === 'covered') ? 'allow' : 'partial';
-  return { decision, lines: results, totals, reasons: basketReasons };
+  return totals;
 }
 
-function evaluateLine(line: BasketLine, ctx: RulesContext, blocked: boolean): LineResult {
-  const totalFen = line.unitPriceFen * line.quantity;
-  const code = ctx.index.resolve(line.ref) ?? null;
-  const entry = code ? ctx.index.get(code) : undefined;
-  const base = { lineId: line.lineId, code, name: entry?.name ?? null, totalFen };
-  if (!entry) {
-    return { ...base, verdict: 'self-pay', insuranceFen: 0, selfPayFen: totalFen, reasons: [reason('ITEM_NOT_IN_CATALOGUE', 'code' in line.ref ? { code: line.ref.code } : { ref: line.ref })] };
-  }
-  const reasons = coverageReasons(entry, line, ctx.today);
-  const refusing = reasons.filter((r) => r.severity === 'error');
-  if (refusing.length > 0) {
-    const verdict: Verdict = refusing.some((r) => REJECTING.has(r.code)) ? 'rejected' : 'self-pay';
-    return { ...base, verdict, insuranceFen: 0, selfPayFen: totalFen, reasons };
-  }
-  // Within scope: cap the reimbursable price, then the class-B share comes first from the patient.
-  const capped = entry.priceCapFen !== null && line.unitPriceFen > entry.priceCapFen;
-  const eligibleFen = capped ? entry.priceCapFen! * line.quantity : totalFen;
-  const classShare = entry.insuranceClass === 'B' && entry.selfPayRatio !== null ? applyRatio(eligibleFen, entry.selfPayRatio) : 0;
-  const insuranceFen = blocked ? 0 : eligibleFen - classShare;
-  return { ...base, verdict: blocked ? 'self-pay' : 'covered', insuranceFen, selfPayFen: totalFen - insuranceFen, reasons };
-}
-
-/** Reasons that refuse the line outright rather than leaving it to the customer's pocket. */
-const REJECTING = new Set<Reason['code']>(['ITEM_DISCONTINUED', 'ITEM_PRICE_ABOVE_CAP']);
-
-function coverageReasons(e: CatalogueEntry, line: BasketLine, today: string): Reason[] {
-  const out: Reason[] = [];
-  if (e.marketStatus === 'discontinued') out.push(reason('ITEM_DISCONTINUED', { code: e.code }));
-  if (!e.valid || (e.beginDate !== null && today < e.beginDate) || (e.endDate !== null && today > e.endDate)) {
-    out.push(reason('ITEM_LISTING_NOT_EFFECTIVE', { code: e.code, beginDate: e.beginDate, endDate: e.endDate, valid: e.valid }));
-  }
-  if (e.insuranceClass === null || e.insuranceClass === 'C') out.push(reason('ITEM_NOT_COVERED', { code: e.code, class: e.insuranceClass }));
-  if (e.prescriptionOnly && !line.prescription?.rxNo) out.push(reason('ITEM_PRESCRIPTION_REQUIRED', { code: e.code }));
-  if (e.restricted && !line.prescription?.diagnosis) out.push(reason('ITEM_RESTRICTED_USE', { code: e.code, scope: e.restrictedScope }));
-  if (e.priceCapFen !== null && line.unitPriceFen > e.priceCapFen) {
-    const refuse = e.overCapHandling === 'refuse';
-    out.push(reason('ITEM_PRICE_ABOVE_CAP', { code: e.code, capFen: e.priceCapFen, handling: refuse ? 'refuse' : 'self-pay-excess' }, refuse ? 'error' : 'warning'));
-  }
-  return out;
+/** The HTTP edge validates baskets; this guards the engine's arithmetic against any other caller. */
+function checkLine(line: BasketLine): void {
+  if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) throw new RangeError(`line ${line.lineId}: quantity must be a whole number of at least 1`);
+  if (!Number.isSafeInteger(line.unitPriceFen) || line.unitPriceFen < 0) throw new RangeError(`line ${line.lineId}: unit price must be whole fen, not negative`);
+  if (line.unitPriceFen * line.quantity > MAX_LINE_FEN) throw new RangeError(`line ${line.lineId}: line total above ${formatYuan(MAX_LINE_FEN)}`);
 }

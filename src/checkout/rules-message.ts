@@ -1,0 +1,51 @@
+import { formatYuan, type Fen } from '../money.js';
+import type { Reason, Text } from '../reasons.js';
+import type { PricedLine } from './rules.js';
+import { verdictOf } from './rules-verdict.js';
+
+const CASH_PARTS = [
+  ['classB', '乙类先行自付', 'class-B share'],
+  ['aboveCap', '超出限价部分', 'above the price cap'],
+  ['overLimit', '超出限量部分', 'above the supply limit'],
+  ['balance', '个人账户余额不足部分', 'account balance short'],
+] as const;
+
+/**
+ * One sentence per line, in zh and en, telling the cashier what to do with it and with which
+ * amounts. The reasons' own texts (src/reasons.ts) supply the why and the fix.
+ */
+export function lineMessage(r: PricedLine): Text {
+  const total = formatYuan(r.totalFen);
+  if (r.verdict === 'covered') {
+    const insurance = formatYuan(r.insuranceFen);
+    if (r.selfPayFen === 0) return { zh: `医保支付 ${insurance} 元，无需另收现金。`, en: `Insurance pays ${insurance}; nothing to collect.` };
+    const parts = CASH_PARTS.filter(([key]) => r.cash[key] > 0);
+    const self = formatYuan(r.selfPayFen);
+    return {
+      zh: `医保支付 ${insurance} 元；向顾客收取现金 ${self} 元（${parts.map(([key, zh]) => `${zh} ${formatYuan(r.cash[key])} 元`).join('，')}）。`,
+      en: `Insurance pays ${insurance}; collect ${self} from the customer (${parts.map(([key, , en]) => `${en} ${formatYuan(r.cash[key])}`).join(', ')}).`,
+    };
+  }
+  const deciding = r.reasons.filter((x) => verdictOf(x) === r.verdict);
+  const why = { zh: deciding.map((x) => x.message.zh).join('；'), en: deciding.map((x) => x.message.en).join('; ') };
+  if (r.verdict === 'rejected') {
+    const fixes = deciding.filter((x) => x.remedy).map((x) => x.remedy!);
+    return {
+      zh: `按当前录入医保不予支付：${why.zh}。${fixes.map((f) => f.zh).join('')}若顾客选择自费，收取 ${total} 元。`,
+      en: `Insurance does not pay this line as entered: ${why.en}. ${fixes.map((f) => f.en).join(' ')} If the customer pays instead, collect ${total}.`,
+    };
+  }
+  return {
+    zh: `医保不予支付：${why.zh}。请向顾客收取全额 ${total} 元（顾客不买则删除此行）。`,
+    en: `Insurance does not pay: ${why.en}. Collect the full ${total} from the customer (remove the line if they decline).`,
+  };
+}
+
+/** A blocked basket: the line is fine or not, but insurance pays nothing in this purchase. */
+export function blockedLineMessage(totalFen: Fen, gate: Reason): Text {
+  const total = formatYuan(totalFen);
+  return {
+    zh: `本次不能使用医保支付（${gate.message.zh}）：向顾客收取全额 ${total} 元，或处理后重新预检。`,
+    en: `Insurance cannot pay in this purchase (${gate.message.en}): collect the full ${total} from the customer, or precheck again once it is resolved.`,
+  };
+}
