@@ -1,48 +1,69 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { ItemRef } from '../../catalogue/entry.js';
 import type { Counter } from '../../checkout/counter.js';
-import type { BasketLine } from '../../checkout/rules.js';
-import { parseYuan } from '../../money.js';
+import { MAX_LINE_FEN, type BasketLine } from '../../checkout/rules.js';
+import { formatYuan, parseYuan } from '../../money.js';
 import { ServiceFault } from '../../reasons.js';
 import { AccountSchema, Amount, errorResponses, MaskedCardSchema, ReasonSchema, SignedAmount } from '../schemas.js';
 
 export const MAX_LINES = 500;
 
+/** Printable text, not blank: what a scanner or a cashier types, never control bytes. */
+const printable = (maxLength: number, description: string, example: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[^\\p{C}]*[^\\p{C}\\s][^\\p{C}]*$', description, examples: [example] });
+
 const Item = Type.Object({
-  lineId: Type.String({ minLength: 1, maxLength: 64 }),
-  code: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  barcode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  localCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  quantity: Type.Integer({ minimum: 1, maximum: 9999 }),
+  lineId: printable(64, 'Unique within the basket; answers refer to it', '1'),
+  code: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Z0-9]+$', description: 'National catalogue code (med_list_codg); give exactly one of code, barcode, localCode', examples: ['XN02BEA011A001010100201'] })),
+  barcode: Type.Optional(printable(32, 'Package barcode, resolved through the pharmacy item mapping', '6901234567892')),
+  localCode: Type.Optional(printable(64, "The pharmacy's own item code, resolved through the item mapping", 'L0001')),
+  quantity: Type.Integer({ minimum: 1, maximum: 9999, description: 'Whole units', examples: [2] }),
   unitPrice: Amount,
   prescription: Type.Optional(Type.Object({
-    rxNo: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    diagnosis: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    rxNo: Type.Optional(printable(64, 'Prescription number; required for insurance to pay a prescription-only drug', 'RX20260315001')),
+    diagnosis: Type.Optional(printable(200, 'Diagnosis from the prescription that meets a restricted-use scope; checked for presence only and never stored', '消化性溃疡')),
   }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
 const PrecheckBody = Type.Object({
   cardSession: Type.String({ minLength: 1, maxLength: 64 }),
-  cashierId: Type.String({ minLength: 1, maxLength: 64 }),
+  cashierId: printable(64, 'Who is at the till; recorded with the decision', 'cashier-07'),
   items: Type.Array(Item, { minItems: 1, maxItems: MAX_LINES }),
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  examples: [{
+    cardSession: '6f1c2b9e-8d5a-4c1e-9a57-0c3f4b2d7e11',
+    cashierId: 'cashier-07',
+    items: [
+      { lineId: '1', barcode: '6901234567892', quantity: 2, unitPrice: '12.50' },
+      { lineId: '2', code: 'XC10AAA058A001010100123', quantity: 1, unitPrice: '28.00', prescription: { rxNo: 'RX20260315001' } },
+    ],
+  }],
+});
+
+const LineMessage = Type.Object({ zh: Type.String(), en: Type.String() }, { description: 'What the cashier does with this line, with the amounts' });
 
 const PrecheckAnswer = Type.Object({
   decisionId: Type.String(),
-  decision: Type.Union([Type.Literal('allow'), Type.Literal('partial'), Type.Literal('block')]),
+  decision: Type.Union([Type.Literal('allow'), Type.Literal('partial'), Type.Literal('block')], {
+    description: 'allow: every line covered; partial: some lines are paid by the customer (the POS splits); block: a card, account or system problem, insurance pays nothing',
+  }),
   items: Type.Array(Type.Object({
     lineId: Type.String(),
     code: Type.Union([Type.String(), Type.Null()]),
     name: Type.Union([Type.String(), Type.Null()]),
-    verdict: Type.Union([Type.Literal('covered'), Type.Literal('self-pay'), Type.Literal('rejected')]),
+    verdict: Type.Union([Type.Literal('covered'), Type.Literal('self-pay'), Type.Literal('rejected')], {
+      description: 'covered: insurance pays insuranceAmount, the customer selfPayAmount; rejected: not payable as entered, the cashier can fix the entry and precheck again; self-pay: insurance cannot pay this line in this purchase (docs/rules.md)',
+    }),
     totalAmount: SignedAmount,
     insuranceAmount: SignedAmount,
     selfPayAmount: SignedAmount,
     reasons: Type.Array(ReasonSchema),
+    message: LineMessage,
   })),
   totals: Type.Object({ totalAmount: SignedAmount, insuranceAmount: SignedAmount, selfPayAmount: SignedAmount }),
-  reasons: Type.Array(ReasonSchema),
+  reasons: Type.Array(ReasonSchema, { description: 'Basket reasons: why it is blocked (system faults first), and account warnings' }),
   account: Type.Union([AccountSchema, Type.Null()]),
   card: MaskedCardSchema,
   catalogueVersion: Type.Union([Type.Integer(), Type.Null()]),
@@ -54,27 +75,33 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<{ counter: Counter }> = a
     schema: {
       tags: ['checkout'],
       summary: 'Decide which basket lines insurance may pay, and how much',
+      description: 'Every line gets a verdict, exact amounts (insurance + self-pay = line total) and every reason that applies, with a message telling the cashier what to do. The decision is audited before the answer leaves; a malformed basket is refused with 400 and audits nothing.',
       body: PrecheckBody,
       response: { 200: PrecheckAnswer, ...errorResponses },
     },
   }, async (request) => {
     const { cardSession, cashierId, items } = request.body;
-    const seen = new Set<string>();
-    const lines: BasketLine[] = items.map((item, i) => {
-      if (seen.has(item.lineId)) throw invalid(`body/items/${i}/lineId`, `duplicate lineId "${item.lineId}"`);
-      seen.add(item.lineId);
-      const refs = [item.code !== undefined, item.barcode !== undefined, item.localCode !== undefined].filter(Boolean).length;
-      if (refs !== 1) throw invalid(`body/items/${i}`, 'give exactly one of code, barcode, localCode');
-      const ref: ItemRef = item.code !== undefined ? { code: item.code } : item.barcode !== undefined ? { barcode: item.barcode } : { localCode: item.localCode! };
-      const unitPriceFen = parseYuan(item.unitPrice);
-      if (unitPriceFen === undefined) throw invalid(`body/items/${i}/unitPrice`, 'not an amount');
-      const line: BasketLine = { lineId: item.lineId, ref, quantity: item.quantity, unitPriceFen };
-      if (item.prescription) line.prescription = item.prescription;
-      return line;
-    });
-    return counter.precheck({ cardSession, cashierId, lines }, request.caller!);
+    return counter.precheck({ cardSession, cashierId, lines: basketLines(items) }, request.caller!);
   });
 };
+
+/** What the schema cannot say: one item reference per line, unique line ids, an exact line total. */
+function basketLines(items: Static<typeof Item>[]): BasketLine[] {
+  const seen = new Set<string>();
+  return items.map((item, i) => {
+    if (seen.has(item.lineId)) throw invalid(`body/items/${i}/lineId`, `duplicate lineId "${item.lineId}"`);
+    seen.add(item.lineId);
+    const refs = (item.code !== undefined ? 1 : 0) + (item.barcode !== undefined ? 1 : 0) + (item.localCode !== undefined ? 1 : 0);
+    if (refs !== 1) throw invalid(`body/items/${i}`, 'give exactly one of code, barcode, localCode');
+    const ref: ItemRef = item.code !== undefined ? { code: item.code } : item.barcode !== undefined ? { barcode: item.barcode } : { localCode: item.localCode! };
+    const unitPriceFen = parseYuan(item.unitPrice);
+    if (unitPriceFen === undefined) throw invalid(`body/items/${i}/unitPrice`, 'not an amount');
+    if (unitPriceFen * item.quantity > MAX_LINE_FEN) throw invalid(`body/items/${i}/quantity`, `line total above ${formatYuan(MAX_LINE_FEN)}`);
+    const line: BasketLine = { lineId: item.lineId, ref, quantity: item.quantity, unitPriceFen };
+    if (item.prescription) line.prescription = item.prescription;
+    return line;
+  });
+}
 
 function invalid(field: string, problem: string): ServiceFault {
   return new ServiceFault('INVALID_REQUEST', { field, problem });
