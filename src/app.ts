@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { PlatformClient } from './account/client.js';
+import { platformClient, platformSignerConfig } from './account/from-config.js';
 import { AccountService } from './account/service.js';
 import { AuditTrail } from './audit/trail.js';
 import { CardSessions } from './card/sessions.js';
@@ -72,8 +72,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     const rules = loadRulesConfig(config.rulesFile);
     const cards = loadVirtualCards(config.devicesDir);
     let platformUrl = config.platformUrl;
+    const signer = platformSignerConfig(config, !platformUrl);
     if (!platformUrl) {
-      const sim = await buildSimulator({ cards });
+      const sim = await buildSimulator({ cards, signer, pathTemplate: config.platformPath });
       platformUrl = await sim.listen({ host: '127.0.0.1', port: 0 });
       cleanups.push(() => sim.close());
     }
@@ -91,12 +92,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       app.log.info({ version: v.id, rows: v.rowCount, source: v.source }, 'sample catalogue imported on first start');
     }
     const audit = new AuditTrail(store, config.dataDir);
-    const client = new PlatformClient({
-      baseUrl: platformUrl,
-      identity: { fixmedinsCode: config.fixmedinsCode, fixmedinsName: config.fixmedinsName, admvs: config.admvs, opter: 'guard', opterName: 'checkout-guard' },
-      timeoutMs: config.platformTimeoutMs,
-    });
-    const accounts = new AccountService(client, config.accountCacheSeconds * 1000);
+    const client = platformClient(config, platformUrl, signer);
+    cleanups.push(() => client.close());
+    const accounts = new AccountService(client, { cacheMs: config.accountCacheSeconds * 1000 });
     const counter = new Counter({ terminal, sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal, rules });
 
     const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };

@@ -33,6 +33,26 @@ export interface Config {
   accountCacheSeconds: number;
   platformTimeoutMs: number;
   terminalTimeoutMs: number;
+  /** Province message security: none (private network), hmac (HMAC-SHA256 headers) or sm (SM4-encrypted, HMAC-SM3-signed). See docs/platform.md. */
+  platformSigner: 'none' | 'hmac' | 'sm';
+  /** x-tif-paasid / appId the platform issued; empty means the fixmedins code. */
+  platformAppId: string;
+  /** Signing key for hmac and sm; with the built-in simulator a random one is made when unset. */
+  platformSecret: string | undefined;
+  /** SM4 data key, 32 hex digits (sm only). */
+  platformSm4Key: string | undefined;
+  /** Path below PLATFORM_URL; `{infno}` is replaced where the province uses one URL per transaction. */
+  platformPath: string;
+  /** Keep-alive connections to the platform. */
+  platformConnections: number;
+  /** Extra attempts after a transport fault, for queries (1101, 9001) only, within PLATFORM_TIMEOUT_MS. */
+  platformRetries: number;
+  /** A 9001 sign_no older than this is renewed before use, in seconds. */
+  platformSignInMaxAgeSeconds: number;
+  /** Consecutive failed platform calls that open the circuit breaker. */
+  platformBreakerFailures: number;
+  /** How long the open breaker refuses calls before one probe, in milliseconds. */
+  platformBreakerCooldownMs: number;
 }
 
 type Source = Record<string, string | undefined>;
@@ -55,6 +75,16 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   accountCacheSeconds: { env: 'ACCOUNT_CACHE_SECONDS', flag: 'account-cache-seconds', parse: (v) => int(v, 'ACCOUNT_CACHE_SECONDS', 0, 3600) },
   platformTimeoutMs: { env: 'PLATFORM_TIMEOUT_MS', flag: 'platform-timeout-ms', parse: (v) => int(v, 'PLATFORM_TIMEOUT_MS', 100, 20000) },
   terminalTimeoutMs: { env: 'TERMINAL_TIMEOUT_MS', flag: 'terminal-timeout-ms', parse: (v) => int(v, 'TERMINAL_TIMEOUT_MS', 50, 60000) },
+  platformSigner: { env: 'PLATFORM_SIGNER', flag: 'platform-signer', parse: (v) => oneOf(v, 'PLATFORM_SIGNER', ['none', 'hmac', 'sm'] as const) },
+  platformAppId: { env: 'PLATFORM_APP_ID', flag: 'platform-app-id', parse: String },
+  platformSecret: { env: 'PLATFORM_SECRET', flag: 'platform-secret', parse: (v) => (v === '' ? undefined : v) },
+  platformSm4Key: { env: 'PLATFORM_SM4_KEY', flag: 'platform-sm4-key', parse: (v) => (v === '' ? undefined : hex(v, 'PLATFORM_SM4_KEY', 32)) },
+  platformPath: { env: 'PLATFORM_PATH', flag: 'platform-path', parse: (v) => (v.startsWith('/') ? v : `/${v}`) },
+  platformConnections: { env: 'PLATFORM_CONNECTIONS', flag: 'platform-connections', parse: (v) => int(v, 'PLATFORM_CONNECTIONS', 1, 256) },
+  platformRetries: { env: 'PLATFORM_RETRIES', flag: 'platform-retries', parse: (v) => int(v, 'PLATFORM_RETRIES', 0, 5) },
+  platformSignInMaxAgeSeconds: { env: 'PLATFORM_SIGN_IN_MAX_AGE', flag: 'platform-sign-in-max-age', parse: (v) => int(v, 'PLATFORM_SIGN_IN_MAX_AGE', 60, 86400) },
+  platformBreakerFailures: { env: 'PLATFORM_BREAKER_FAILURES', flag: 'platform-breaker-failures', parse: (v) => int(v, 'PLATFORM_BREAKER_FAILURES', 1, 1000) },
+  platformBreakerCooldownMs: { env: 'PLATFORM_BREAKER_COOLDOWN_MS', flag: 'platform-breaker-cooldown-ms', parse: (v) => int(v, 'PLATFORM_BREAKER_COOLDOWN_MS', 100, 600_000) },
 };
 
 export function defaultConfig(): Config {
@@ -76,6 +106,16 @@ export function defaultConfig(): Config {
     accountCacheSeconds: 120,
     platformTimeoutMs: 5000,
     terminalTimeoutMs: 3000,
+    platformSigner: 'none',
+    platformAppId: '',
+    platformSecret: undefined,
+    platformSm4Key: undefined,
+    platformPath: '/fsi/api/rsfComIfsService/callService',
+    platformConnections: 8,
+    platformRetries: 2,
+    platformSignInMaxAgeSeconds: 12 * 3600,
+    platformBreakerFailures: 5,
+    platformBreakerCooldownMs: 15_000,
   };
 }
 
@@ -151,6 +191,16 @@ function int(v: string, name: string, min: number, max: number): number {
 function fixed(v: string, name: string, length: number): string {
   if (v.length !== length) throw new ConfigError(`${name} must be ${length} characters, got "${v}"`);
   return v;
+}
+
+function oneOf<T extends string>(v: string, name: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+function hex(v: string, name: string, digits: number): string {
+  if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(v)) throw new ConfigError(`${name} must be ${digits} hex digits`);
+  return v.toLowerCase();
 }
 
 function url(v: string): string {

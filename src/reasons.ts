@@ -27,10 +27,14 @@ interface ReasonDef extends ReasonWording {
   variants?: Record<string, Partial<ReasonWording>>;
 }
 
-const SSB_REMEDY: Text = {
-  zh: '请持本人身份证到当地社会保障部门（社保经办机构）窗口办理；也可登录当地社保局网站或拨打 12333 热线查询。',
-  en: 'Go to the local social security department service window with your ID card; status can also be checked on the local bureau website or the 12333 hotline.',
-};
+/**
+ * Account remedies: the customer can still pay today; the fix is at the local social security
+ * department, and its website and the 12333 hotline answer questions about the account.
+ */
+const accountRemedy = (zh: string, en: string): Text => ({
+  zh: `本次可自费购药。${zh}也可登录当地社会保障部门网站或拨打 12333 热线查询。`,
+  en: `The customer can pay out of pocket today. ${en} The local social security department website and the 12333 hotline can also answer questions about the account.`,
+});
 
 const DEFS = {
   CARD_ABSENT: {
@@ -86,17 +90,17 @@ const DEFS = {
   NOT_INSURED: {
     group: 'account', severity: 'error',
     message: { zh: '未查询到参保信息', en: 'No insurance enrolment found for this person' },
-    remedy: SSB_REMEDY,
+    remedy: accountRemedy('如已参保，请持本人身份证到当地社会保障部门（医保经办机构）窗口核实参保登记；', 'If you are enrolled, take your ID card to the local social security department (insurance agency) service window to have the enrolment checked.'),
   },
   ACCOUNT_SUSPENDED: {
     group: 'account', severity: 'error',
     message: { zh: '医保待遇暂停（欠费或暂停缴费）', en: 'Insurance benefits are suspended (arrears or payment suspension)' },
-    remedy: SSB_REMEDY,
+    remedy: accountRemedy('请到当地社会保障部门（医保经办机构）窗口补缴欠费，缴费到账后即恢复待遇；', 'Pay the arrears at the local social security department (insurance agency) service window; benefits resume once the payment is received.'),
   },
   ACCOUNT_TERMINATED: {
     group: 'account', severity: 'error',
     message: { zh: '医保参保已终止', en: 'Insurance enrolment has been terminated' },
-    remedy: SSB_REMEDY,
+    remedy: accountRemedy('参保关系已终止（停保、转出或身份变更）：请持本人身份证到当地社会保障部门（医保经办机构）窗口办理续保或转移接续；', 'The enrolment has ended (stopped, transferred out or status changed): take your ID card to the local social security department (insurance agency) service window to re-enrol or transfer it.'),
   },
   ACCOUNT_BALANCE_LOW: {
     group: 'account', severity: 'warning',

@@ -1,59 +1,186 @@
-import { ServiceFault } from '../reasons.js';
-import { buildEnvelope, MsgIdSource, type EnvelopeIdentity, type ResponseEnvelope } from './envelope.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Static, TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { ServiceFault, type ReasonCode } from '../reasons.js';
+import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './breaker.js';
+import { buildEnvelope, MsgIdSource, ResponseEnvelopeSchema, type EnvelopeIdentity, type ResponseEnvelope } from './envelope.js';
+import { WireError, type PlatformSigner } from './signing/index.js';
+import type { PlatformTransaction } from './transaction.js';
+import { TransportError, type PlatformTransport } from './transport.js';
+import { isSignInRejection, SIGN_IN, signInInput } from './tx/9001-sign-in.js';
 
 export interface PlatformClientOptions {
-  baseUrl: string;
   identity: EnvelopeIdentity;
+  transport: PlatformTransport;
+  signer: PlatformSigner;
+  /** Deadline for one call, retries included. */
   timeoutMs: number;
+  /** Extra attempts after a transport fault, for idempotent transactions only. */
+  retries: number;
+  /** A sign_no older than this is renewed before use. */
+  signInMaxAgeMs: number;
+  breaker: Omit<BreakerOptions, 'clock'>;
+  observer?: PlatformObserver;
+  clock?: () => number;
+}
+
+/** A narrow hook for metrics: one report per call, `outcome` 'ok' or the fault's reason code. */
+export interface PlatformObserver {
+  transaction(infno: string, outcome: string, seconds: number): void;
 }
 
 /**
- * Sends one transaction in the national envelope and returns its `output`. Transport faults
- * become PLATFORM_UNAVAILABLE and platform refusals PLATFORM_ERROR: never a business answer.
+ * A platform fault. `unhealthy` marks faults that say the platform (or the path to it) is not
+ * working and count towards opening the breaker; `retryable` marks transport faults after
+ * which an idempotent query may be sent again.
+ */
+export class PlatformFault extends ServiceFault {
+  constructor(code: Extract<ReasonCode, 'PLATFORM_UNAVAILABLE' | 'PLATFORM_ERROR'>, detail: Record<string, unknown>, readonly unhealthy: boolean, readonly retryable = false, cause?: unknown) {
+    super(code, detail, { cause });
+  }
+}
+
+const BACKOFF_MS = 50;
+
+/**
+ * Speaks the national interface: one envelope builder, the province's signer and transport,
+ * the 9001 sign-in kept and renewed, deadlines, bounded retries for queries, and a circuit
+ * breaker. Every failure is a PlatformFault (PLATFORM_UNAVAILABLE or PLATFORM_ERROR): it can
+ * never look like a business answer such as "not insured".
  */
 export class PlatformClient {
   private readonly msgIds = new MsgIdSource();
-  private signNo = '';
+  private readonly breaker: CircuitBreaker;
+  private readonly clock: () => number;
+  private signIn: { signNo: string; at: number } | null = null;
+  private pendingSignIn: Promise<string> | null = null;
 
-  constructor(private readonly options: PlatformClientOptions) {}
-
-  async signIn(): Promise<void> {
-    const out = await this.send('9001', { signIn: { opter_no: this.options.identity.opter, mac: '', ip: '127.0.0.1' } }, '');
-    const signNo = (out as { signinoutb?: { sign_no?: unknown } } | undefined)?.signinoutb?.sign_no;
-    if (typeof signNo !== 'string' || signNo === '') throw new ServiceFault('PLATFORM_ERROR', { infno: '9001', message: 'sign-in answer without sign_no' });
-    this.signNo = signNo;
+  constructor(private readonly options: PlatformClientOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.breaker = new CircuitBreaker({ ...options.breaker, clock: this.clock });
   }
 
-  async call(infno: string, input: Record<string, unknown>, insuplcAdmdvs = ''): Promise<unknown> {
-    if (!this.signNo) await this.signIn();
-    return this.send(infno, input, insuplcAdmdvs);
-  }
-
-  private async send(infno: string, input: Record<string, unknown>, insuplcAdmdvs: string): Promise<unknown> {
-    const now = new Date();
-    const { identity, baseUrl, timeoutMs } = this.options;
-    const envelope = buildEnvelope(identity, infno, this.msgIds.next(identity.fixmedinsCode, now), this.signNo, input, insuplcAdmdvs, now);
-    let res: Response;
+  /** Sends one transaction and returns its validated `output`. */
+  async call<S extends TSchema>(tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs = ''): Promise<Static<S>> {
+    const observer = this.options.observer;
+    if (!observer) return this.callOnce(tx, input, insuplcAdmdvs);
+    const started = performance.now();
     try {
-      res = await fetch(`${baseUrl}/fsi/api/rsfComIfsService/callService`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(envelope),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const output = await this.callOnce(tx, input, insuplcAdmdvs);
+      observer.transaction(tx.infno, 'ok', (performance.now() - started) / 1000);
+      return output;
     } catch (err) {
-      throw new ServiceFault('PLATFORM_UNAVAILABLE', { infno, message: (err as Error).name === 'TimeoutError' ? 'timeout' : 'connection failed' }, { cause: err });
+      observer.transaction(tx.infno, err instanceof ServiceFault ? err.code : 'error', (performance.now() - started) / 1000);
+      throw err;
     }
-    if (!res.ok) throw new ServiceFault('PLATFORM_UNAVAILABLE', { infno, status: res.status });
-    let body: ResponseEnvelope;
-    try {
-      body = (await res.json()) as ResponseEnvelope;
-    } catch (err) {
-      throw new ServiceFault('PLATFORM_ERROR', { infno, message: 'malformed answer' }, { cause: err });
-    }
-    if (typeof body !== 'object' || body === null || String(body.infcode) !== '0') {
-      throw new ServiceFault('PLATFORM_ERROR', { infno, infcode: body?.infcode ?? null, errMsg: body?.err_msg ?? null });
-    }
-    return body.output;
   }
+
+  private async callOnce<S extends TSchema>(tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs: string): Promise<Static<S>> {
+    if (!this.breaker.admit()) {
+      const { probeAt } = this.breaker.snapshot();
+      throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'breaker-open', retryInMs: Math.max(0, (probeAt ?? 0) - this.clock()) }, false);
+    }
+    const deadline = this.clock() + this.options.timeoutMs;
+    let envelope: ResponseEnvelope;
+    try {
+      envelope = await this.exchangeSignedIn(tx, input, insuplcAdmdvs, deadline);
+    } catch (err) {
+      if (err instanceof PlatformFault && !err.unhealthy) this.breaker.succeeded();
+      else this.breaker.failed();
+      throw err;
+    }
+    // The platform answered: whatever it said, it is alive.
+    this.breaker.succeeded();
+    if (String(envelope.infcode) !== '0') {
+      throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'refused', infcode: Number(envelope.infcode), errMsg: envelope.err_msg ?? null }, false);
+    }
+    return checkOutput(tx, envelope.output);
+  }
+
+  status(): { breaker: BreakerSnapshot; signedIn: boolean; signedInAt: string | null } {
+    return { breaker: this.breaker.snapshot(), signedIn: this.signIn !== null, signedInAt: this.signIn ? new Date(this.signIn.at).toISOString() : null };
+  }
+
+  async close(): Promise<void> {
+    await this.options.transport.close();
+  }
+
+  /** One exchange under a valid sign_no; a rejected sign_no is renewed once and the message sent again. */
+  private async exchangeSignedIn(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, admdvs: string, deadline: number): Promise<ResponseEnvelope> {
+    const signNo = await this.currentSignNo(deadline);
+    const first = await this.exchange(tx, input, signNo, admdvs, deadline);
+    if (String(first.infcode) === '0' || !isSignInRejection(first.err_msg)) return first;
+    if (this.signIn?.signNo === signNo) this.signIn = null;
+    return this.exchange(tx, input, await this.currentSignNo(deadline), admdvs, deadline);
+  }
+
+  /** Concurrent calls share one sign-in. */
+  private currentSignNo(deadline: number): Promise<string> | string {
+    if (this.signIn && this.clock() - this.signIn.at < this.options.signInMaxAgeMs) return this.signIn.signNo;
+    this.pendingSignIn ??= this.doSignIn(deadline).finally(() => {
+      this.pendingSignIn = null;
+    });
+    return this.pendingSignIn;
+  }
+
+  private async doSignIn(deadline: number): Promise<string> {
+    const at = this.clock();
+    const env = await this.exchange(SIGN_IN, signInInput(this.options.identity.opter), '', '', deadline);
+    if (String(env.infcode) !== '0') {
+      throw new PlatformFault('PLATFORM_ERROR', { infno: SIGN_IN.infno, cause: 'refused', infcode: Number(env.infcode), errMsg: env.err_msg ?? null }, false);
+    }
+    const signNo = checkOutput(SIGN_IN, env.output).signinoutb.sign_no;
+    this.signIn = { signNo, at };
+    return signNo;
+  }
+
+  /** Sends until an answer arrives, retrying transport faults of idempotent transactions within the deadline. */
+  private async exchange(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, signNo: string, admdvs: string, deadline: number): Promise<ResponseEnvelope> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(tx, input, signNo, admdvs, deadline);
+      } catch (err) {
+        const backoff = BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        const again = err instanceof PlatformFault && err.retryable && tx.idempotent && attempt <= this.options.retries && this.clock() + backoff < deadline;
+        if (!again) {
+          if (err instanceof PlatformFault) err.reason.detail = { ...err.reason.detail, attempts: attempt };
+          throw err;
+        }
+        await sleep(backoff);
+      }
+    }
+  }
+
+  private async attempt(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, signNo: string, admdvs: string, deadline: number): Promise<ResponseEnvelope> {
+    const { identity, signer, transport } = this.options;
+    const remaining = deadline - this.clock();
+    if (remaining <= 0) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'timeout' }, true);
+    const now = new Date(this.clock());
+    const envelope = buildEnvelope(identity, { infno: tx.infno, msgid: this.msgIds.next(identity.fixmedinsCode, now), signNo, insuplcAdmdvs: admdvs, signtype: signer.signtype, input }, now);
+    let answer;
+    try {
+      answer = await transport.post(tx.infno, signer.seal(JSON.stringify(envelope)), remaining);
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: err.kind }, true, err.kind === 'connection', err);
+    }
+    if (answer.status >= 500) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'http-status', status: answer.status }, true, true);
+    // A gateway refusing us (401, 403, 404...) will refuse every call: as unhealthy as a dead platform.
+    if (answer.status !== 200) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'http-status', status: answer.status }, true);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(signer.open(answer));
+    } catch (err) {
+      const cause = err instanceof WireError ? err.kind : 'malformed';
+      throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause, message: err instanceof WireError ? err.message : 'answer is not JSON' }, true, false, err);
+    }
+    if (!Value.Check(ResponseEnvelopeSchema, parsed)) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'malformed', message: 'answer is not a response envelope' }, true);
+    return parsed;
+  }
+}
+
+function checkOutput<S extends TSchema>(tx: PlatformTransaction<S>, output: unknown): Static<S> {
+  if (Value.Check(tx.output, output)) return output;
+  const first = [...Value.Errors(tx.output, output)][0];
+  throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'unexpected-answer', message: `${first?.instancePath || '/'}: ${first?.message ?? 'does not match'}` }, false);
 }

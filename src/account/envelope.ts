@@ -1,12 +1,19 @@
+import { Type, type Static } from 'typebox';
+
 /**
  * The national interface envelope around every transaction. Field names are the platform's.
  */
 export interface EnvelopeIdentity {
+  /** 定点医药机构编号, 12 characters. */
   fixmedinsCode: string;
   fixmedinsName: string;
+  /** 就医地医保区划 (the pharmacy's own division), 6 digits. */
   admvs: string;
+  /** 经办人 (the operator the pharmacy registered with the platform). */
   opter: string;
   opterName: string;
+  /** 1 operator, 2 self-service terminal, 3 mobile. */
+  opterType?: '1' | '2' | '3';
   devNo?: string;
 }
 
@@ -31,15 +38,20 @@ export interface RequestEnvelope {
   input: Record<string, unknown>;
 }
 
-export interface ResponseEnvelope {
-  infcode: number | string;
-  inf_refmsgid?: string;
-  refmsg_time?: string;
-  respond_time?: string;
-  err_msg?: string | null;
-  warn_msg?: string | null;
-  output?: unknown;
-}
+/** What the client accepts as a response envelope; extra fields are tolerated. */
+export const ResponseEnvelopeSchema = Type.Object({
+  infcode: Type.Union([Type.Integer(), Type.String({ pattern: '^-?\\d+$' })]),
+  inf_refmsgid: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  refmsg_time: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  respond_time: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  err_msg: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  warn_msg: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  output: Type.Optional(Type.Unknown()),
+});
+export type ResponseEnvelope = Static<typeof ResponseEnvelopeSchema>;
+
+/** The interface version this client speaks. */
+export const INFVER = 'V1.0';
 
 /** yyyy-MM-dd HH:mm:ss in China Standard Time, as the platform expects. */
 export function platformTime(d: Date): string {
@@ -47,34 +59,54 @@ export function platformTime(d: Date): string {
   return `${cst.slice(0, 10)} ${cst.slice(11, 19)}`;
 }
 
-/** msgid: fixmedins_code (12) + yyyyMMddHHmmss (14) + a 4-digit serial that wraps per process. */
+/**
+ * msgid: fixmedins_code (12) + yyyyMMddHHmmss (14, CST) + a 4-digit serial, 30 characters. The
+ * serial restarts each second, so ids stay unique for up to 10,000 messages a second.
+ */
 export class MsgIdSource {
+  private second = '';
   private serial = 0;
   next(fixmedinsCode: string, d: Date): string {
+    const second = platformTime(d).replace(/\D/g, '');
+    if (second !== this.second) {
+      this.second = second;
+      this.serial = 0;
+    }
     this.serial = (this.serial + 1) % 10000;
-    return fixmedinsCode + platformTime(d).replace(/\D/g, '') + String(this.serial).padStart(4, '0');
+    return fixmedinsCode + second + String(this.serial).padStart(4, '0');
   }
 }
 
-export function buildEnvelope(id: EnvelopeIdentity, infno: string, msgid: string, signNo: string, input: Record<string, unknown>, insuplcAdmdvs: string, now: Date): RequestEnvelope {
+export interface EnvelopeFields {
+  infno: string;
+  msgid: string;
+  signNo: string;
+  /** 参保地医保区划: where the person is insured ('' when unknown, e.g. before 1101). */
+  insuplcAdmdvs: string;
+  /** What the province's signer declares. */
+  signtype: string;
+  input: Record<string, unknown>;
+}
+
+export function buildEnvelope(id: EnvelopeIdentity, f: EnvelopeFields, now: Date): RequestEnvelope {
   return {
-    infno,
-    msgid,
+    infno: f.infno,
+    msgid: f.msgid,
     mdtrtarea_admvs: id.admvs,
-    insuplc_admdvs: insuplcAdmdvs,
+    insuplc_admdvs: f.insuplcAdmdvs,
     recer_sys_code: 'MBS_LOCAL',
     dev_no: id.devNo ?? '',
     dev_safe_info: '',
     cainfo: '',
-    signtype: 'SM3',
-    infver: 'V1.0',
-    opter_type: '1',
+    signtype: f.signtype,
+    infver: INFVER,
+    opter_type: id.opterType ?? '1',
     opter: id.opter,
     opter_name: id.opterName,
     inf_time: platformTime(now),
     fixmedins_code: id.fixmedinsCode,
     fixmedins_name: id.fixmedinsName,
-    sign_no: signNo,
-    input,
+    sign_no: f.signNo,
+    input: f.input,
   };
 }

@@ -1,25 +1,76 @@
 import type { CardIdentity } from '../card/types.js';
 import type { PlatformClient } from './client.js';
 import { eligibilityOf, type AccountStatus } from './eligibility.js';
-import { queryPersonByCard } from './tx/1101-person-info.js';
+import { cardCredential, queryPerson, type PersonCredential } from './tx/1101-person-info.js';
+
+export interface AccountServiceOptions {
+  /** How long a fresh answer may be reused (card read, account check and precheck of one checkout); 0 disables reuse. */
+  cacheMs: number;
+  /** Bound on remembered answers. */
+  maxEntries?: number;
+  clock?: () => number;
+}
 
 /**
- * Account checks for the counter: one platform query per card per checkout, reused for at
- * most `cacheMs` so that card read, account check and precheck agree and the platform is
- * asked once.
+ * Account checks for the counter. A successful answer is reused for at most `cacheMs` so the
+ * steps of one checkout agree and the platform is asked once; faults are never remembered,
+ * and concurrent checks of the same person share one platform query.
  */
 export class AccountService {
   private readonly cache = new Map<string, { at: number; status: AccountStatus }>();
+  private readonly inFlight = new Map<string, Promise<AccountStatus>>();
+  private readonly clock: () => number;
+  private readonly maxEntries: number;
 
-  constructor(private readonly client: PlatformClient, private readonly cacheMs: number, private readonly now: () => number = Date.now) {}
+  constructor(private readonly client: PlatformClient, private readonly options: AccountServiceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.maxEntries = options.maxEntries ?? 1000;
+  }
 
-  async check(card: CardIdentity): Promise<AccountStatus> {
-    const key = card.cardId;
-    const hit = this.cache.get(key);
-    if (hit && this.now() - hit.at < this.cacheMs) return hit.status;
-    const status = eligibilityOf(await queryPersonByCard(this.client, card));
-    this.cache.set(key, { at: this.now(), status });
-    if (this.cache.size > 1000) this.cache.delete(this.cache.keys().next().value!);
+  /** `fresh` skips a remembered answer: a new card read starts a new checkout. */
+  check(card: CardIdentity, options: { fresh?: boolean } = {}): Promise<AccountStatus> {
+    return this.checkPerson(cardCredential(card), options);
+  }
+
+  checkPerson(credential: PersonCredential, options: { fresh?: boolean } = {}): Promise<AccountStatus> {
+    const key = keyOf(credential);
+    if (!options.fresh) {
+      const hit = this.cache.get(key);
+      if (hit && this.clock() - hit.at < this.options.cacheMs) return Promise.resolve(hit.status);
+    }
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.query(key, credential).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async query(key: string, credential: PersonCredential): Promise<AccountStatus> {
+    const status = eligibilityOf(await queryPerson(this.client, credential));
+    if (this.options.cacheMs > 0) this.remember(key, status);
     return status;
+  }
+
+  private remember(key: string, status: AccountStatus): void {
+    const now = this.clock();
+    this.cache.delete(key);
+    this.cache.set(key, { at: now, status });
+    // Insertion order is age order: drop the expired and the oldest beyond the bound.
+    for (const [k, v] of this.cache) {
+      if (now - v.at < this.options.cacheMs && this.cache.size <= this.maxEntries) break;
+      this.cache.delete(k);
+    }
+  }
+}
+
+function keyOf(c: PersonCredential): string {
+  switch (c.kind) {
+    case 'card':
+      return `03:${c.cardSn}:${c.cardNumber}`;
+    case 'id-number':
+      return `02:${c.idNumber}`;
+    case 'ec-token':
+      return `01:${c.token}`;
   }
 }

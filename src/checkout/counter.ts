@@ -81,7 +81,8 @@ export class Counter {
     } else {
       // The back-office card state (activated, lost, cancelled) lives on the platform.
       try {
-        const account = await this.deps.accounts.check(chip.card);
+        // A card read starts a checkout: ask the platform afresh; the checkout's later steps reuse this answer.
+        const account = await this.deps.accounts.check(chip.card, { fresh: true });
         checks.push(...account.reasons.filter((r) => r.code.startsWith('CARD_')));
       } catch (err) {
         if (!(err instanceof ServiceFault)) throw err;

@@ -8,6 +8,7 @@ import type { VirtualCard } from '../emulator/virtual-cards.js';
 export class SimulatorState {
   readonly byCardSn = new Map<string, VirtualCard>();
   readonly byIdNumber = new Map<string, VirtualCard>();
+  private readonly byScenario = new Map<string, VirtualCard>();
   private readonly signIns = new Map<string, number>();
   private readonly ecTokens = new Map<string, { card: VirtualCard; expiresAt: number }>();
 
@@ -15,7 +16,12 @@ export class SimulatorState {
     for (const card of cards) {
       this.byCardSn.set(card.chip.ef05.cardId, card);
       this.byIdNumber.set(card.chip.ef06.idNumber, card);
+      this.byScenario.set(card.scenario, card);
     }
+  }
+
+  cardForScenario(scenario: string): VirtualCard | undefined {
+    return this.byScenario.get(scenario);
   }
 
   signIn(): string {

@@ -1,48 +1,69 @@
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import { Type, type Static, type TSchema } from 'typebox';
 import type { CardIdentity } from '../../card/types.js';
-import { ServiceFault } from '../../reasons.js';
 import type { PlatformClient } from '../client.js';
+import type { PlatformTransaction } from '../transaction.js';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
 /** 1101 人员信息获取 output, validated at the edge; unknown extra fields are tolerated. */
 const InsuInfo = Type.Object({
+  /** Personal account balance in yuan. */
   balc: Type.Union([Type.String(), Type.Number()]),
+  /** 310 employee basic, 390 urban-rural resident ... */
   insutype: Type.String(),
-  psn_type: Type.Optional(Type.String()),
+  psn_type: Nullable(Type.String()),
+  /** 0 not insured, 1 normal, 2 suspended, 4 terminated. */
   psn_insu_stas: Type.String(),
-  psn_insu_date: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  paus_insu_date: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  insuplc_admdvs: Type.Optional(Type.String()),
+  psn_insu_date: Nullable(Type.String()),
+  /** Set when status 2 came from arrears. */
+  paus_insu_date: Nullable(Type.String()),
+  cvlserv_flag: Nullable(Type.String()),
+  insuplc_admdvs: Nullable(Type.String()),
+  emp_name: Nullable(Type.String()),
 });
-export const Output1101 = Type.Object({
+const Output1101 = Type.Object({
   baseinfo: Type.Object({
-    psn_no: Type.String(),
-    psn_name: Type.Optional(Type.String()),
-    certno: Type.Optional(Type.String()),
+    psn_no: Type.String({ minLength: 1 }),
+    psn_cert_type: Nullable(Type.String()),
+    certno: Nullable(Type.String()),
+    psn_name: Nullable(Type.String()),
   }),
   insuinfo: Type.Array(InsuInfo),
-  idetinfo: Type.Optional(Type.Array(Type.Unknown())),
-  /** Province extension: the card's back-office state when the query was by card. */
-  cardinfo: Type.Optional(Type.Object({ card_sn: Type.Optional(Type.String()), card_stas: Type.String() })),
+  idetinfo: Nullable(Type.Array(Type.Unknown())),
+  /**
+   * Province extension (documented in docs/platform.md): the card's back-office state when
+   * the query was by card. 0 未启用, 1 正常, 2 挂失, 7 作废, 8 预挂失, 9 注销.
+   */
+  cardinfo: Nullable(Type.Object({ card_sn: Nullable(Type.String()), card_stas: Type.String() })),
 });
 export type PersonInfo = Static<typeof Output1101>;
+export type InsuInfoRow = Static<typeof InsuInfo>;
 
-/** Queries 1101 by social security card (mdtrt_cert_type 03: card number + card_sn). */
-export async function queryPersonByCard(client: PlatformClient, card: CardIdentity): Promise<PersonInfo> {
-  const output = await client.call('1101', {
-    data: {
-      mdtrt_cert_type: '03',
-      mdtrt_cert_no: card.cardNumber,
-      card_sn: card.cardId,
-      begntime: '',
-      psn_cert_type: '01',
-      certno: card.idNumber,
-      psn_name: card.name,
-    },
-  }, card.regionCode);
-  if (!Value.Check(Output1101, output)) {
-    const first = [...Value.Errors(Output1101, output)][0];
-    throw new ServiceFault('PLATFORM_ERROR', { infno: '1101', message: `unexpected answer at ${first?.instancePath || '/'}` });
+export const PERSON_INFO = { infno: '1101', name: '人员信息获取', idempotent: true, output: Output1101 } satisfies PlatformTransaction<TSchema>;
+
+/** The three ways a person presents at the counter (mdtrt_cert_type 03, 02, 01). */
+export type PersonCredential =
+  | { kind: 'card'; cardNumber: string; cardSn: string; idNumber: string; name: string; regionCode: string }
+  | { kind: 'id-number'; idNumber: string; name?: string }
+  | { kind: 'ec-token'; token: string };
+
+export function cardCredential(card: CardIdentity): PersonCredential {
+  return { kind: 'card', cardNumber: card.cardNumber, cardSn: card.cardId, idNumber: card.idNumber, name: card.name, regionCode: card.regionCode };
+}
+
+export function personInfoInput(c: PersonCredential): Record<string, unknown> {
+  const base = { begntime: '', psn_cert_type: '', certno: '', psn_name: '', card_sn: '' };
+  switch (c.kind) {
+    case 'card':
+      return { data: { ...base, mdtrt_cert_type: '03', mdtrt_cert_no: c.cardNumber, card_sn: c.cardSn, psn_cert_type: '01', certno: c.idNumber, psn_name: c.name } };
+    case 'id-number':
+      return { data: { ...base, mdtrt_cert_type: '02', mdtrt_cert_no: c.idNumber, psn_cert_type: '01', certno: c.idNumber, psn_name: c.name ?? '' } };
+    case 'ec-token':
+      return { data: { ...base, mdtrt_cert_type: '01', mdtrt_cert_no: c.token } };
   }
-  return output;
+}
+
+/** Queries 1101; the card's issuing region is the insured place when the query is by card. */
+export function queryPerson(client: PlatformClient, c: PersonCredential): Promise<PersonInfo> {
+  return client.call(PERSON_INFO, personInfoInput(c), c.kind === 'card' ? c.regionCode : '');
 }

@@ -1,0 +1,60 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from './wire.js';
+
+interface SealedBody {
+  appId: string;
+  timestamp: string;
+  nonce: string;
+  encType: 'SM4';
+  signType: 'SM3';
+  /** base64 of IV (16 bytes) + SM4-CBC ciphertext of the envelope JSON. */
+  encData: string;
+  /** hex HMAC-SM3 over appId, timestamp, nonce and encData. */
+  signData: string;
+}
+
+/**
+ * The national-crypto scheme: the envelope is encrypted with SM4-CBC under the province's
+ * data key and the wrapper is authenticated with HMAC-SM3, both from node:crypto.
+ */
+export function sm3Sm4Signer(appId: string, secret: string, sm4Key: Buffer, clock: () => number = Date.now): PlatformSigner {
+  if (sm4Key.length !== 16) throw new RangeError('the SM4 key is 16 bytes (32 hex digits)');
+  const mac = (b: Pick<SealedBody, 'appId' | 'timestamp' | 'nonce' | 'encData'>) =>
+    createHmac('sm3', secret).update(`${b.appId}\n${b.timestamp}\n${b.nonce}\n${b.encData}`).digest('hex');
+  return {
+    kind: 'sm',
+    signtype: 'SM3',
+    seal(payload: string): WireMessage {
+      const iv = randomBytes(16);
+      const cipher = createCipheriv('sm4-cbc', sm4Key, iv);
+      const encData = Buffer.concat([iv, cipher.update(payload, 'utf8'), cipher.final()]).toString('base64');
+      const head = { appId, timestamp: String(Math.floor(clock() / 1000)), nonce: randomBytes(12).toString('hex'), encData };
+      const body: SealedBody = { ...head, encType: 'SM4', signType: 'SM3', signData: mac(head) };
+      return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    },
+    open({ body }: WireMessage): string {
+      let sealed: Partial<SealedBody>;
+      try {
+        sealed = JSON.parse(body) as Partial<SealedBody>;
+      } catch {
+        throw new WireError('malformed', 'sealed body is not JSON');
+      }
+      if (typeof sealed !== 'object' || sealed === null || typeof sealed.encData !== 'string' || typeof sealed.signData !== 'string') {
+        throw new WireError('malformed', 'sealed body lacks encData or signData');
+      }
+      if (sealed.appId !== appId) throw new WireError('signature', 'appId missing or foreign');
+      checkTimestamp(sealed.timestamp, clock());
+      const given = Buffer.from(sealed.signData, 'hex');
+      const expected = Buffer.from(mac({ appId, timestamp: sealed.timestamp!, nonce: String(sealed.nonce ?? ''), encData: sealed.encData }), 'hex');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WireError('signature', 'signData does not match');
+      const raw = Buffer.from(sealed.encData, 'base64');
+      if (raw.length < 32 || raw.length % 16 !== 0) throw new WireError('malformed', 'encData is not SM4-CBC ciphertext');
+      try {
+        const decipher = createDecipheriv('sm4-cbc', sm4Key, raw.subarray(0, 16));
+        return Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]).toString('utf8');
+      } catch {
+        throw new WireError('malformed', 'encData does not decrypt under the configured SM4 key');
+      }
+    },
+  };
+}
