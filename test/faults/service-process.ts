@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
@@ -17,7 +18,7 @@ export interface ServiceOptions {
   dataDir?: string;
   /** Extra environment (PLATFORM_URL, TERMINAL_TIMEOUT_MS...). Inherited config variables are cleared first. */
   env?: Record<string, string>;
-  /** Fixed port; default: one the system picks (the child reports it in its log). */
+  /** Fixed port; default: a free one the system picks. */
   port?: number;
   /** How long to wait for the service to answer /health. */
   startTimeoutMs?: number;
@@ -91,36 +92,24 @@ function exitOf(child: ChildProcess): Promise<Exit> {
 export async function startService(options: ServiceOptions = {}): Promise<ServiceProcess> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'guard-fault-'));
-  const child = spawnCli(['serve', '--port', String(options.port ?? 0)], { dataDir, env: { LOG_LEVEL: 'info', ...options.env } });
-  let output = '';
-  const exited = exitOf(child);
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`service did not listen within ${options.startTimeoutMs ?? 30_000} ms`)), options.startTimeoutMs ?? 30_000);
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${err.message}\n--- service output ---\n${output}`));
-    };
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((e) => fail(new Error(`service exited during start (code ${e.code}, signal ${e.signal})`)));
-  });
+  let started: Awaited<ReturnType<typeof launch>>;
+  // A free port can be taken between the probe and the child's bind: try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      started = await launch(dataDir, options);
+      break;
+    } catch (err) {
+      if (attempt >= 3 || options.port !== undefined || !/EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+  const { child, port, exited, output } = started;
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, options.startTimeoutMs ?? 30_000);
   const tokens = JSON.parse(readFileSync(path.join(dataDir, 'bootstrap-tokens.json'), 'utf8')) as Record<Role, string>;
   const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
 
   return {
     url, port, dataDir, pid: child.pid!, tokens, auth, exited,
-    output: () => output,
+    output,
     request: async (method, route, opts = {}) => {
       const headers: Record<string, string> = { ...(opts.role ? auth(opts.role) : {}), ...opts.headers };
       if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
@@ -154,9 +143,42 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   };
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+async function launch(dataDir: string, options: ServiceOptions) {
+  const port = options.port ?? (await freePort());
+  const child = spawnCli(['serve', '--port', String(port)], { dataDir, env: { LOG_LEVEL: 'info', ...options.env } });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = exitOf(child);
+  let gone = false;
+  const died = exited.then((e) => {
+    gone = true;
+    return new Error(`service exited during start (code ${e.code}, signal ${e.signal})`);
+  });
+  const healthy = waitForHealth(`http://127.0.0.1:${port}`, options.startTimeoutMs ?? 30_000, () => gone).then(() => null, (err: Error) => err);
+  const failure = await Promise.race([healthy, died]);
+  if (failure) {
+    child.kill('SIGKILL');
+    throw new Error(`${failure.message}\n--- service output ---\n${output}`);
+  }
+  return { child, port, exited, output: () => output };
+}
+
+/** A port nobody listens on right now (the system's choice), for the child to bind. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, timeoutMs: number, stopped: () => boolean): Promise<void> {
   const end = Date.now() + timeoutMs;
-  for (;;) {
+  while (!stopped()) {
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
