@@ -91,7 +91,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       if (config.seedMapping) catalogue.importMapping(config.seedMapping);
       app.log.info({ version: v.id, rows: v.rowCount, source: v.source }, 'sample catalogue imported on first start');
     }
-    const audit = new AuditTrail(store, config.dataDir);
+    const audit = new AuditTrail(store, { dataDir: config.dataDir, algorithm: config.auditHashAlgorithm, retentionDays: config.auditRetentionDays });
+    cleanups.push(() => audit.close());
+    audit.startMaintenance(app.log);
     const client = platformClient(config, platformUrl, signer);
     cleanups.push(() => client.close());
     const accounts = new AccountService(client, { cacheMs: config.accountCacheSeconds * 1000 });

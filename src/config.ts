@@ -33,6 +33,10 @@ export interface Config {
   accountCacheSeconds: number;
   platformTimeoutMs: number;
   terminalTimeoutMs: number;
+  /** Chain hash of new audit records: sm3 (default) or sha256. Each record names its own, so a change applies from the next record on. */
+  auditHashAlgorithm: 'sm3' | 'sha256';
+  /** Audit records older than this many days move to archive files under DATA_DIR/audit-archive; 0 keeps all live. */
+  auditRetentionDays: number;
   /** Province message security: none (private network), hmac (HMAC-SHA256 headers) or sm (SM4-encrypted, HMAC-SM3-signed). See docs/platform.md. */
   platformSigner: 'none' | 'hmac' | 'sm';
   /** x-tif-paasid / appId the platform issued; empty means the fixmedins code. */
@@ -75,6 +79,8 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   accountCacheSeconds: { env: 'ACCOUNT_CACHE_SECONDS', flag: 'account-cache-seconds', parse: (v) => int(v, 'ACCOUNT_CACHE_SECONDS', 0, 3600) },
   platformTimeoutMs: { env: 'PLATFORM_TIMEOUT_MS', flag: 'platform-timeout-ms', parse: (v) => int(v, 'PLATFORM_TIMEOUT_MS', 100, 20000) },
   terminalTimeoutMs: { env: 'TERMINAL_TIMEOUT_MS', flag: 'terminal-timeout-ms', parse: (v) => int(v, 'TERMINAL_TIMEOUT_MS', 50, 60000) },
+  auditHashAlgorithm: { env: 'AUDIT_HASH_ALGORITHM', flag: 'audit-hash-algorithm', parse: auditHashAlgorithm },
+  auditRetentionDays: { env: 'AUDIT_RETENTION_DAYS', flag: 'audit-retention-days', parse: (v) => int(v, 'AUDIT_RETENTION_DAYS', 0, 36500) },
   platformSigner: { env: 'PLATFORM_SIGNER', flag: 'platform-signer', parse: (v) => oneOf(v, 'PLATFORM_SIGNER', ['none', 'hmac', 'sm'] as const) },
   platformAppId: { env: 'PLATFORM_APP_ID', flag: 'platform-app-id', parse: String },
   platformSecret: { env: 'PLATFORM_SECRET', flag: 'platform-secret', parse: (v) => (v === '' ? undefined : v) },
@@ -106,6 +112,8 @@ export function defaultConfig(): Config {
     accountCacheSeconds: 120,
     platformTimeoutMs: 5000,
     terminalTimeoutMs: 3000,
+    auditHashAlgorithm: 'sm3',
+    auditRetentionDays: 365,
     platformSigner: 'none',
     platformAppId: '',
     platformSecret: undefined,
@@ -201,6 +209,11 @@ function oneOf<T extends string>(v: string, name: string, allowed: readonly T[])
 function hex(v: string, name: string, digits: number): string {
   if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(v)) throw new ConfigError(`${name} must be ${digits} hex digits`);
   return v.toLowerCase();
+}
+
+function auditHashAlgorithm(v: string): 'sm3' | 'sha256' {
+  if (v !== 'sm3' && v !== 'sha256') throw new ConfigError(`AUDIT_HASH_ALGORITHM must be sm3 or sha256, got "${v}"`);
+  return v;
 }
 
 function url(v: string): string {

@@ -7,6 +7,7 @@ import { publicEntry } from './http/routes/catalogue.js';
 import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import { buildSimulator } from './simulator/app.js';
+import { AUDIT_USAGE, runAuditCommand, splitAuditFlags } from './audit/cli.js';
 
 const USAGE = `checkout-guard <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
   token create NAME ROLE         create a token (roles: ${ROLES.join(', ')})
   token list                     list tokens (secrets are never shown again)
   token revoke ID                revoke a token
+${AUDIT_USAGE}
 
 Options (also as environment variables): --port (PORT), --host (HOST), --data-dir (DATA_DIR),
   --terminal (TERMINAL), --platform-url (PLATFORM_URL), --config FILE (CONFIG_FILE)`;
@@ -31,7 +33,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const config = loadConfig(flags);
+  // The audit commands' own options (--from, --out...) are not service configuration.
+  const audit = command === 'audit' ? splitAuditFlags(flags) : { own: {}, rest: flags };
+  const config = loadConfig(audit.rest);
   switch (command) {
     case 'serve': {
       const app = await buildApp(config);
@@ -102,6 +106,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'audit':
+      return runAuditCommand(config, sub, audit.own);
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

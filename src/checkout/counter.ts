@@ -91,9 +91,9 @@ export class Counter {
       const session = this.deps.sessions.open(chip.card, checks);
       answer = { cardSession: session.id, card: maskCard(chip.card), checks, usable: !checks.some((c) => c.severity === 'error') };
     }
-    this.deps.audit.append({
+    await this.deps.audit.append({
       kind: 'card-read', outcome: answer.usable ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: answer.card?.cardNumber ?? null, personId: chip.card?.idNumber ?? null, catalogueVersion: null,
+      cardMasked: answer.card?.cardNumber ?? null, holder: chip.card ?? null, catalogueVersion: null,
       reasonCodes: checks.map((c) => c.code), body: answer,
     });
     return answer;
@@ -117,9 +117,9 @@ export class Counter {
     const session = this.session(cardSession);
     const status = await this.deps.accounts.check(session.card);
     const answer = accountAnswer(status);
-    this.deps.audit.append({
+    await this.deps.audit.append({
       kind: 'account-check', outcome: answer.eligible ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: maskCard(session.card).cardNumber, personId: session.card.idNumber, catalogueVersion: null,
+      cardMasked: maskCard(session.card).cardNumber, holder: session.card, catalogueVersion: null,
       reasonCodes: answer.reasons.map((r) => r.code), body: answer,
     });
     return answer;
@@ -155,19 +155,19 @@ export class Counter {
       card,
       catalogueVersion: index.version?.id ?? null,
     };
-    const record = this.deps.audit.append({
+    const record = await this.deps.audit.append({
       kind: 'precheck', outcome: result.decision, cashierId: input.cashierId, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: card.cardNumber, personId: session.card.idNumber, catalogueVersion: body.catalogueVersion,
+      cardMasked: card.cardNumber, holder: session.card, catalogueVersion: body.catalogueVersion,
       reasonCodes: [...result.reasons, ...result.lines.flatMap((l) => l.reasons)].map((r) => r.code), body,
     });
     return { decisionId: record.id, ...body };
   }
 
-  private pinAnswer(session: CardSession, outcome: { ok: boolean; reason?: Reason }, caller: Caller, action: string) {
+  private async pinAnswer(session: CardSession, outcome: { ok: boolean; reason?: Reason }, caller: Caller, action: string) {
     const reasons = outcome.ok ? [] : [outcome.reason!];
-    this.deps.audit.append({
+    await this.deps.audit.append({
       kind: 'pin', outcome: outcome.ok ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: maskCard(session.card).cardNumber, personId: session.card.idNumber, catalogueVersion: null,
+      cardMasked: maskCard(session.card).cardNumber, holder: session.card, catalogueVersion: null,
       reasonCodes: reasons.map((r) => r.code), body: { action, ok: outcome.ok, reasons },
     });
     return { ok: outcome.ok, reasons };
