@@ -42,6 +42,8 @@ export interface ServiceProcess {
   request(method: string, route: string, options?: { role?: Role; body?: unknown; headers?: Record<string, string>; timeoutMs?: number }): Promise<{ status: number; body: any; text: string }>;
   /** Everything the child wrote to stdout and stderr so far (pino JSON lines). */
   output(): string;
+  /** True while the child process runs. */
+  alive(): boolean;
   /** Resolves when the child has exited (immediately if it already has). */
   exited: Promise<Exit>;
   /** Sends a signal and waits for the exit. SIGKILL by default: a crash, no shutdown hooks. */
@@ -110,6 +112,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   return {
     url, port, dataDir, pid: child.pid!, tokens, auth, exited,
     output,
+    alive: () => child.exitCode === null && child.signalCode === null,
     request: async (method, route, opts = {}) => {
       const headers: Record<string, string> = { ...(opts.role ? auth(opts.role) : {}), ...opts.headers };
       if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
