@@ -24,7 +24,7 @@ import { devRoutes } from './http/routes/dev.js';
 import { healthRoutes } from './http/routes/health.js';
 import { loadRulesConfig, type RulesConfig } from './rules-config.js';
 import { buildSimulator } from './simulator/app.js';
-import { MockTerminal } from './terminal/mock-terminal.js';
+import { createTerminal } from './terminal/create-terminal.js';
 
 export interface Services {
   config: Config;
@@ -82,7 +82,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     const bootstrapTokens = tokens.bootstrap(config.dataDir);
     if (bootstrapTokens) app.log.warn({ file: bootstrapTokens }, 'first start: one token per role written to the bootstrap token file (owner-readable only)');
 
-    const terminal: CardTerminal = new MockTerminal(cards);
+    const terminal: CardTerminal = createTerminal({
+      terminal: config.terminal, devicesDir: config.devicesDir, terminalTimeoutMs: config.terminalTimeoutMs, pinEntrySeconds: config.pinEntrySeconds,
+      initialPinRules: rules.initialPin.rules, cards, log: (message, detail) => app.log.info(detail, message),
+    });
     cleanups.push(() => terminal.close());
 
     const catalogue = new CatalogueStore(store);

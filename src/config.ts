@@ -33,6 +33,8 @@ export interface Config {
   accountCacheSeconds: number;
   platformTimeoutMs: number;
   terminalTimeoutMs: number;
+  /** How long the cardholder has to type a PIN on the terminal keypad, in seconds (on top of TERMINAL_TIMEOUT_MS). */
+  pinEntrySeconds: number;
   /** Chain hash of new audit records: sm3 (default) or sha256. Each record names its own, so a change applies from the next record on. */
   auditHashAlgorithm: 'sm3' | 'sha256';
   /** Audit records older than this many days move to archive files under DATA_DIR/audit-archive; 0 keeps all live. */
@@ -79,6 +81,7 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   accountCacheSeconds: { env: 'ACCOUNT_CACHE_SECONDS', flag: 'account-cache-seconds', parse: (v) => int(v, 'ACCOUNT_CACHE_SECONDS', 0, 3600) },
   platformTimeoutMs: { env: 'PLATFORM_TIMEOUT_MS', flag: 'platform-timeout-ms', parse: (v) => int(v, 'PLATFORM_TIMEOUT_MS', 100, 20000) },
   terminalTimeoutMs: { env: 'TERMINAL_TIMEOUT_MS', flag: 'terminal-timeout-ms', parse: (v) => int(v, 'TERMINAL_TIMEOUT_MS', 50, 60000) },
+  pinEntrySeconds: { env: 'PIN_ENTRY_SECONDS', flag: 'pin-entry-seconds', parse: (v) => int(v, 'PIN_ENTRY_SECONDS', 5, 120) },
   auditHashAlgorithm: { env: 'AUDIT_HASH_ALGORITHM', flag: 'audit-hash-algorithm', parse: auditHashAlgorithm },
   auditRetentionDays: { env: 'AUDIT_RETENTION_DAYS', flag: 'audit-retention-days', parse: (v) => int(v, 'AUDIT_RETENTION_DAYS', 0, 36500) },
   platformSigner: { env: 'PLATFORM_SIGNER', flag: 'platform-signer', parse: (v) => oneOf(v, 'PLATFORM_SIGNER', ['none', 'hmac', 'sm'] as const) },
@@ -112,6 +115,7 @@ export function defaultConfig(): Config {
     accountCacheSeconds: 120,
     platformTimeoutMs: 5000,
     terminalTimeoutMs: 3000,
+    pinEntrySeconds: 30,
     auditHashAlgorithm: 'sm3',
     auditRetentionDays: 365,
     platformSigner: 'none',

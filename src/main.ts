@@ -7,6 +7,7 @@ import { publicEntry } from './http/routes/catalogue.js';
 import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import { buildSimulator } from './simulator/app.js';
+import { formatDeviceListing, listDevices } from './terminal/device-list.js';
 import { AUDIT_USAGE, runAuditCommand, splitAuditFlags } from './audit/cli.js';
 
 const USAGE = `checkout-guard <command> [options]
@@ -20,6 +21,7 @@ Commands:
   token create NAME ROLE         create a token (roles: ${ROLES.join(', ')})
   token list                     list tokens (secrets are never shown again)
   token revoke ID                revoke a token
+  device list                    attached HID card readers and the reader profile matching each
 ${AUDIT_USAGE}
 
 Options (also as environment variables): --port (PORT), --host (HOST), --data-dir (DATA_DIR),
@@ -81,6 +83,15 @@ async function main(argv: string[]): Promise<number> {
         store.close();
       }
       return 0;
+    }
+    case 'device': {
+      if (sub !== 'list') {
+        console.error(USAGE);
+        return 2;
+      }
+      const listing = await listDevices(config.devicesDir);
+      console.log(formatDeviceListing(listing));
+      return listing.problem ? 1 : 0;
     }
     case 'token': {
       const store = openDataStore(config.dataDir);

@@ -103,6 +103,9 @@ export class Counter {
     const session = this.session(cardSession);
     const outcome = await this.deps.terminal.verifyPin(session.card);
     session.pinVerified = outcome.ok;
+    // An initial or locked PIN shows once the PIN is typed; it then holds the checkout back like any card check.
+    const found = outcome.ok ? undefined : outcome.reason;
+    if (found && (found.code === 'PIN_INITIAL' || found.code === 'PIN_LOCKED') && !session.checks.some((c) => c.code === found.code)) session.checks.push(found);
     return this.pinAnswer(session, outcome, caller, 'verify');
   }
 

@@ -8,6 +8,7 @@ import { Value } from 'typebox/value';
  * APDUs from, and the back-office state the platform simulator answers 1101 from.
  */
 const Digits = (n: number) => Type.String({ pattern: `^\\d{${n}}$` });
+const Hex32 = Type.String({ pattern: '^[0-9A-F]{32}$' });
 export const VirtualCardSchema = Type.Object({
   scenario: Type.String({ pattern: '^[a-z0-9-]+$' }),
   description: Type.Object({ zh: Type.String(), en: Type.String() }),
@@ -25,7 +26,8 @@ export const VirtualCardSchema = Type.Object({
     }),
     ef06: Type.Object({
       idNumber: Type.String({ pattern: '^\\d{17}[\\dX]$' }),
-      name: Type.String({ minLength: 1, maxLength: 15 }),
+      /** Up to 15 characters fit tag 09; v2/v3 cards carry up to 10 more in the extension tag 4E. */
+      name: Type.String({ minLength: 1, maxLength: 25 }),
       gender: Type.Union([Type.Literal('1'), Type.Literal('2')]),
       nation: Digits(2),
       birthPlace: Digits(6),
@@ -39,6 +41,13 @@ export const VirtualCardSchema = Type.Object({
     keypadEntry: Digits(6),
     genuine: Type.Boolean(),
     damaged: Type.Boolean(),
+    /** What the virtual cardholder chooses as the new PIN at a PIN change (default 135790, or 975310 when that is the PIN). */
+    newPinEntry: Type.Optional(Digits(6)),
+    /**
+     * The issuer master keys (32 hex) the chip was personalised from. Default: the emulated
+     * PSAM's test masters for a genuine card, their bitwise complement (a foreign issuer) otherwise.
+     */
+    issuerKeys: Type.Optional(Type.Object({ internalAuth: Hex32, externalAuth: Hex32 })),
   }),
   backOffice: Type.Object({
     /** 0 未启用, 1 正常, 2 挂失, 7 作废, 8 预挂失, 9 注销 */

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { ServiceFault } from '../../src/reasons.js';
+import { emulated, PROFILES, variant } from '../terminal/emulated.js';
+
+const reasonOf = (o: { ok: boolean; reason?: { code: string; detail?: Record<string, unknown> } }) => (o.ok ? 'ok' : { code: o.reason!.code, ...o.reason!.detail });
+
+describe.each(PROFILES)('PIN on the keypad (%s)', (profile) => {
+  it('counts wrong PINs down with tries left, then locks', async () => {
+    const { terminal, slot } = emulated({ profile });
+    slot.insert('normal');
+    const { card } = await terminal.read();
+    slot.keypad(['111111', '222222']);
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 2 });
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 1 });
+    expect(await terminal.verifyPin(card!)).toEqual({ ok: true });
+    slot.keypad(['111111', '111111', '111111', '246810']);
+    await terminal.verifyPin(card!);
+    await terminal.verifyPin(card!);
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_LOCKED', readerError: -52, triesLeft: 0 });
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_LOCKED', readerError: -52, triesLeft: 0 });
+    // Taken out and put back, the card is still locked, and the read says so.
+    slot.remove();
+    slot.insert('normal');
+    expect((await terminal.read()).checks.map((c) => c.code)).toEqual(['PIN_LOCKED']);
+  });
+
+  it('knows an initial PIN from the card (-35), changes it at the counter, and then verifies', async () => {
+    const { terminal, slot } = emulated({ profile });
+    slot.insert('initial-pin');
+    const { card, checks } = await terminal.read();
+    expect(checks).toEqual([]);
+    const first = await terminal.verifyPin(card!);
+    expect(reasonOf(first)).toEqual({ code: 'PIN_INITIAL', readerError: -35, rule: 'card' });
+    expect(first.ok ? null : first.reason.remedy?.en).toMatch(/Change the PIN on this terminal's keypad/);
+    expect(await terminal.changePin(card!)).toEqual({ ok: true });
+    expect(await terminal.verifyPin(card!)).toEqual({ ok: true });
+  });
+
+  it('applies the regional default-PIN rule to cards that do not flag it themselves', async () => {
+    const plain = variant('default-123456', 'normal', (c) => {
+      c.chip.pin = '123456';
+      c.chip.keypadEntry = '123456';
+      c.chip.pinInitial = false;
+    });
+    const here = emulated({ profile, extraCards: [plain], rules: ['card-number-last-6', 'fixed:123456'] });
+    here.slot.insert('default-123456');
+    const { card } = await here.terminal.read();
+    expect(reasonOf(await here.terminal.verifyPin(card!))).toEqual({ code: 'PIN_INITIAL', readerError: -35, rule: 'regional default PIN' });
+    const elsewhere = emulated({ profile, extraCards: [plain], rules: ['fixed:888888'] });
+    elsewhere.slot.insert('default-123456');
+    expect(await elsewhere.terminal.verifyPin((await elsewhere.terminal.read()).card!)).toEqual({ ok: true });
+  });
+
+  it('refuses a new PIN that is a default one (-36), or typed differently twice (-34)', async () => {
+    const { terminal, slot } = emulated({ profile });
+    slot.insert('normal');
+    const { card } = await terminal.read();
+    slot.keypad(['246810', '123456', '123456']);
+    expect(reasonOf(await terminal.changePin(card!))).toMatchObject({ code: 'PIN_INITIAL', readerError: -36 });
+    slot.keypad(['246810', '135790', '135799']);
+    expect(reasonOf(await terminal.changePin(card!))).toMatchObject({ code: 'PIN_WRONG', readerError: -34 });
+    slot.keypad(['999999', '135790', '135790']);
+    expect(reasonOf(await terminal.changePin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 2 });
+    expect(await terminal.changePin(card!)).toEqual({ ok: true });
+  });
+
+  it('reports cancel and a short PIN as PIN_WRONG, and a cardholder who walks away as TERMINAL_TIMEOUT', async () => {
+    const { terminal, slot } = emulated({ profile });
+    slot.insert('normal');
+    const { card } = await terminal.read();
+    slot.keypad(['cancel']);
+    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_WRONG', readerError: -31 });
+    slot.keypad(['1234']);
+    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_WRONG', readerError: -33 });
+    slot.keypad(['timeout']);
+    await expect(terminal.verifyPin(card!)).rejects.toMatchObject({ reason: { code: 'TERMINAL_TIMEOUT', detail: { readerError: -32 } } });
+  });
+
+  it('checks the card in the slot is the session card, and answers CARD_ABSENT when it is gone', async () => {
+    const { terminal, slot } = emulated({ profile });
+    slot.insert('normal');
+    const { card } = await terminal.read();
+    slot.insert('expired');
+    await expect(terminal.verifyPin(card!)).rejects.toBeInstanceOf(ServiceFault);
+    await expect(terminal.verifyPin(card!)).rejects.toMatchObject({ reason: { code: 'INVALID_REQUEST', detail: { field: 'cardSession' } } });
+    slot.remove();
+    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'CARD_ABSENT', readerError: -2 });
+  });
+});
+
+describe('what the chip says at read time', () => {
+  it('expiry against today, long names through tag 4E, v1/v2 cards without external authentication', async () => {
+    const long = variant('long-name', 'normal', (c) => {
+      c.chip.ef06.name = '阿卜杜热依木江·买买提依明·艾尔肯';
+    });
+    const v1 = variant('v1-card', 'normal', (c) => {
+      c.chip.ef05.specVersion = '1.00';
+    });
+    const { terminal, slot } = emulated({ extraCards: [long, v1], today: '2033-01-02' });
+    slot.insert('normal');
+    expect((await terminal.read()).checks).toMatchObject([{ code: 'CARD_EXPIRED', detail: { expiryDate: '2033-01-01' } }]);
+    slot.insert('long-name');
+    expect((await terminal.read()).card?.name).toBe('阿卜杜热依木江·买买提依明·艾尔肯');
+    slot.insert('v1-card');
+    expect((await terminal.read()).card).toMatchObject({ specVersion: '1.00', name: '孙八', birthDate: '1985-08-15', gender: '1', idNumber: '330302198508150192' });
+  });
+
+  it('a DES card meets an SM4-only PSAM: PSAM_MISSING (-2202), not the cardholder\'s fault', async () => {
+    const des = variant('des-card', 'normal', (c) => {
+      c.chip.algorithm = 'DES';
+    });
+    const { terminal, slot } = emulated({ extraCards: [des] });
+    slot.insert('des-card');
+    await expect(terminal.read()).rejects.toMatchObject({ reason: { code: 'PSAM_MISSING', detail: { readerError: -2202, algorithm: 'DES' } } });
+  });
+
+  it('a card whose issuer keys the PSAM does not hold for external auth: PSAM_MISSING (-24)', async () => {
+    const odd = variant('odd-eak', 'normal', (c) => {
+      c.chip.issuerKeys = { internalAuth: '475541524420544553542049414B2031', externalAuth: '00112233445566778899AABBCCDDEEFF' };
+    });
+    const { terminal, slot } = emulated({ extraCards: [odd] });
+    slot.insert('odd-eak');
+    await expect(terminal.read()).rejects.toMatchObject({ reason: { code: 'PSAM_MISSING', detail: { readerError: -24 } } });
+  });
+});
