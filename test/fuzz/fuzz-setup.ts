@@ -4,7 +4,8 @@ import fc from 'fast-check';
  * Runs before every fuzz file: one seed and one run count for every property in the suite
  * (vitest.fuzz.config.ts picks the seed once when FC_SEED is unset), so a failure anywhere
  * replays with `FC_SEED=<seed> npm run test:fuzz` and CI bounds the suite with NUM_RUNS.
- * Properties should not pass their own `seed`; scale `numRuns` from fuzzRuns() if needed.
+ * Properties should not pass their own `seed`; to scale a run count, start from
+ * `fc.readConfigureGlobal().numRuns` (as http-api.test.ts does).
  */
 const seed = Number(process.env['FC_SEED'] ?? 0);
 const numRuns = Number(process.env['NUM_RUNS'] ?? 1000);
