@@ -1,7 +1,8 @@
 import type { CatalogueEntry, ItemRef } from '../catalogue/entry.js';
 import { applyRatio, formatYuan } from '../money.js';
 import { reason, reasonVariant, type Reason } from '../reasons.js';
-import type { BasketLine, PricedLine, RulesContext } from './rules.js';
+import type { BasketLine, LineResult, RulesContext } from './rules.js';
+import { NO_MESSAGE } from './rules-message.js';
 import type { SupplyLimits } from './rules-limits.js';
 import { stronger, verdictOf, type Verdict } from './rules-verdict.js';
 
@@ -11,7 +12,7 @@ import { stronger, verdictOf, type Verdict } from './rules-verdict.js';
  * reasons), the supply limits, the price cap; then the amounts. The account balance is applied
  * to the whole basket afterwards.
  */
-export function evaluateLine(line: BasketLine, ctx: RulesContext, limits: SupplyLimits): PricedLine {
+export function evaluateLine(line: BasketLine, ctx: RulesContext, limits: SupplyLimits): LineResult {
   const totalFen = line.unitPriceFen * line.quantity;
   const code = ctx.index.resolve(line.ref) ?? null;
   const entry = code === null ? undefined : ctx.index.get(code);
@@ -47,7 +48,7 @@ export function evaluateLine(line: BasketLine, ctx: RulesContext, limits: Supply
   const insuranceFen = eligibleFen - classBFen;
   return {
     lineId: line.lineId, code: entry.code, name: entry.name, verdict: 'covered', totalFen, insuranceFen, selfPayFen: totalFen - insuranceFen,
-    cash: { classB: classBFen, aboveCap: aboveCapFen, overLimit: overLimitFen, balance: 0 }, reasons,
+    cash: { classB: classBFen, aboveCap: aboveCapFen, overLimit: overLimitFen, balance: 0 }, reasons, message: NO_MESSAGE,
   };
 }
 
@@ -85,9 +86,9 @@ function notInCatalogue(ref: ItemRef, code: string | null): Reason {
   return reasonVariant('ITEM_NOT_IN_CATALOGUE', 'unknown-code', 'code' in ref ? { code } : { code, ...ref });
 }
 
-function unpaid(line: BasketLine, code: string | null, name: string | null, totalFen: number, verdict: Verdict, reasons: Reason[]): PricedLine {
+function unpaid(line: BasketLine, code: string | null, name: string | null, totalFen: number, verdict: Verdict, reasons: Reason[]): LineResult {
   return {
     lineId: line.lineId, code, name, verdict, totalFen, insuranceFen: 0, selfPayFen: totalFen,
-    cash: { classB: 0, aboveCap: 0, overLimit: 0, balance: 0 }, reasons,
+    cash: { classB: 0, aboveCap: 0, overLimit: 0, balance: 0 }, reasons, message: NO_MESSAGE,
   };
 }

@@ -1,7 +1,10 @@
 import { formatYuan, type Fen } from '../money.js';
 import type { Reason, Text } from '../reasons.js';
-import type { PricedLine } from './rules.js';
+import type { LineResult } from './rules.js';
 import { verdictOf } from './rules-verdict.js';
+
+/** Until the basket is priced: the account balance may still move cash into a line. */
+export const NO_MESSAGE: Text = Object.freeze({ zh: '', en: '' });
 
 const CASH_PARTS = [
   ['classB', '乙类先行自付', 'class-B share'],
@@ -14,30 +17,45 @@ const CASH_PARTS = [
  * One sentence per line, in zh and en, telling the cashier what to do with it and with which
  * amounts. The reasons' own texts (src/reasons.ts) supply the why and the fix.
  */
-export function lineMessage(r: PricedLine): Text {
+export function lineMessage(r: LineResult): Text {
   const total = formatYuan(r.totalFen);
   if (r.verdict === 'covered') {
     const insurance = formatYuan(r.insuranceFen);
     if (r.selfPayFen === 0) return { zh: `医保支付 ${insurance} 元，无需另收现金。`, en: `Insurance pays ${insurance}; nothing to collect.` };
-    const parts = CASH_PARTS.filter(([key]) => r.cash[key] > 0);
+    let zh = '';
+    let en = '';
+    for (const [key, zhPart, enPart] of CASH_PARTS) {
+      if (r.cash[key] === 0) continue;
+      const amount = formatYuan(r.cash[key]);
+      zh += `${zh ? '，' : ''}${zhPart} ${amount} 元`;
+      en += `${en ? ', ' : ''}${enPart} ${amount}`;
+    }
     const self = formatYuan(r.selfPayFen);
-    return {
-      zh: `医保支付 ${insurance} 元；向顾客收取现金 ${self} 元（${parts.map(([key, zh]) => `${zh} ${formatYuan(r.cash[key])} 元`).join('，')}）。`,
-      en: `Insurance pays ${insurance}; collect ${self} from the customer (${parts.map(([key, , en]) => `${en} ${formatYuan(r.cash[key])}`).join(', ')}).`,
-    };
+    return { zh: `医保支付 ${insurance} 元；向顾客收取现金 ${self} 元（${zh}）。`, en: `Insurance pays ${insurance}; collect ${self} from the customer (${en}).` };
   }
-  const deciding = r.reasons.filter((x) => verdictOf(x) === r.verdict);
-  const why = { zh: deciding.map((x) => x.message.zh).join('；'), en: deciding.map((x) => x.message.en).join('; ') };
+  // The deciding reasons: those whose own verdict is the line's.
+  let whyZh = '';
+  let whyEn = '';
+  let fixZh = '';
+  let fixEn = '';
+  for (const x of r.reasons) {
+    if (verdictOf(x) !== r.verdict) continue;
+    whyZh += `${whyZh ? '；' : ''}${x.message.zh}`;
+    whyEn += `${whyEn ? '; ' : ''}${x.message.en}`;
+    if (x.remedy) {
+      fixZh += x.remedy.zh;
+      fixEn += `${fixEn ? ' ' : ''}${x.remedy.en}`;
+    }
+  }
   if (r.verdict === 'rejected') {
-    const fixes = deciding.filter((x) => x.remedy).map((x) => x.remedy!);
     return {
-      zh: `按当前录入医保不予支付：${why.zh}。${fixes.map((f) => f.zh).join('')}若顾客选择自费，收取 ${total} 元。`,
-      en: `Insurance does not pay this line as entered: ${why.en}. ${fixes.map((f) => f.en).join(' ')} If the customer pays instead, collect ${total}.`,
+      zh: `按当前录入医保不予支付：${whyZh}。${fixZh}若顾客选择自费，收取 ${total} 元。`,
+      en: `Insurance does not pay this line as entered: ${whyEn}. ${fixEn} If the customer pays instead, collect ${total}.`,
     };
   }
   return {
-    zh: `医保不予支付：${why.zh}。请向顾客收取全额 ${total} 元（顾客不买则删除此行）。`,
-    en: `Insurance does not pay: ${why.en}. Collect the full ${total} from the customer (remove the line if they decline).`,
+    zh: `医保不予支付：${whyZh}。请向顾客收取全额 ${total} 元（顾客不买则删除此行）。`,
+    en: `Insurance does not pay: ${whyEn}. Collect the full ${total} from the customer (remove the line if they decline).`,
   };
 }
 

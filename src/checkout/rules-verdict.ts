@@ -40,11 +40,18 @@ export const REASON_VERDICTS: Readonly<Record<LineCase, Verdict>> = {
 
 const RANK: Record<Verdict, number> = { covered: 0, rejected: 1, 'self-pay': 2 };
 
+/** The table by code, then case: looked up per reason on every line, so no key strings are built. */
+const BY_CODE = new Map<string, Map<string | undefined, Verdict>>();
+for (const [key, verdict] of Object.entries(REASON_VERDICTS)) {
+  const [code, variant] = key.split('/') as [string, string | undefined];
+  if (!BY_CODE.has(code)) BY_CODE.set(code, new Map());
+  BY_CODE.get(code)!.set(variant, verdict);
+}
+
 export function verdictOf(r: Reason): Verdict {
   const variant = r.detail?.['variant'];
-  const key = (typeof variant === 'string' ? `${r.code}/${variant}` : r.code) as LineCase;
-  const verdict = REASON_VERDICTS[key];
-  if (verdict === undefined) throw new Error(`no verdict for line reason ${key}`);
+  const verdict = BY_CODE.get(r.code)?.get(typeof variant === 'string' ? variant : undefined);
+  if (verdict === undefined) throw new Error(`no verdict for line reason ${r.code}${typeof variant === 'string' ? `/${variant}` : ''}`);
   return verdict;
 }
 

@@ -50,9 +50,6 @@ export interface LineResult {
   message: Text;
 }
 
-/** A line before its message is written: the account balance may still move cash into it. */
-export type PricedLine = Omit<LineResult, 'message'>;
-
 export type Decision = 'allow' | 'partial' | 'block';
 
 export interface BasketResult {
@@ -83,19 +80,20 @@ export function evaluateBasket(lines: readonly BasketLine[], ctx: RulesContext):
   if (ctx.gate.some((r) => r.severity === 'error')) return blockedBasket(lines, ctx);
 
   const limits = new SupplyLimits(ctx.policy);
-  const priced = lines.map((line) => evaluateLine(line, ctx, limits));
+  const results = lines.map((line) => evaluateLine(line, ctx, limits));
   const reasons: Reason[] = [];
   if (ctx.balanceFen !== undefined) {
-    const shortFen = payFromAccount(priced, ctx.balanceFen);
+    const shortFen = payFromAccount(results, ctx.balanceFen);
     if (shortFen > 0) reasons.push(reason('ACCOUNT_BALANCE_LOW', { balance: formatYuan(ctx.balanceFen), short: formatYuan(shortFen) }));
   }
-  const results = priced.map((r): LineResult => ({ ...r, message: lineMessage(r) }));
+  // Written last: the account balance may have moved cash into a line.
+  for (const r of results) r.message = lineMessage(r);
   const decision: Decision = results.every((r) => r.verdict === 'covered') ? 'allow' : 'partial';
   return { decision, lines: results, totals: totalsOf(results), reasons };
 }
 
 /** The account pays covered lines in basket order until the balance runs out; the rest is cash. */
-function payFromAccount(results: PricedLine[], balanceFen: Fen): Fen {
+function payFromAccount(results: LineResult[], balanceFen: Fen): Fen {
   let left = balanceFen;
   let short = 0;
   for (const r of results) {
