@@ -7,6 +7,7 @@ import { publicEntry } from './http/routes/catalogue.js';
 import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import { buildSimulator } from './simulator/app.js';
+import { platformSignerConfig } from './account/from-config.js';
 import { formatDeviceListing, listDevices } from './terminal/device-list.js';
 import { AUDIT_USAGE, runAuditCommand, splitAuditFlags } from './audit/cli.js';
 
@@ -14,7 +15,7 @@ const USAGE = `checkout-guard <command> [options]
 
 Commands:
   serve                          start the service (default)
-  simulator [--port N]           run the platform simulator alone
+  simulator [--port N]           run the platform simulator alone (port 8732 by default; docs/platform.md)
   catalogue import FILE          import a 1301 catalogue file as a new active version
   catalogue mapping FILE         import the pharmacy's item mapping CSV
   catalogue show CODE            print one catalogue entry
@@ -55,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'simulator': {
-      const sim = await buildSimulator({ cards: loadVirtualCards(config.devicesDir), logger: true });
+      // Standalone, the service must hold the same province keys: none are made up here.
+      const sim = await buildSimulator({ cards: loadVirtualCards(config.devicesDir), logger: true, signer: platformSignerConfig(config, false), pathTemplate: config.platformPath });
       await sim.listen({ host: config.host, port: config.port === 8731 ? 8732 : config.port });
       return -1;
     }

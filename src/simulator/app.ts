@@ -29,12 +29,14 @@ export interface SimulatorControl {
   clearFaults(): number;
   faults(): FaultRule[];
   state: SimulatorState;
-  /** Requests received per transaction code, faulted ones included. */
+  /** Requests received per transaction code, faulted ones included; unauthentic or malformed ones under `rejected`. */
   requests(): Record<string, number>;
   resetRequests(): void;
 }
 
 export type SimulatorApp = FastifyInstance & { control: SimulatorControl };
+
+const REJECTED = 'rejected';
 
 export const DEFAULT_PLATFORM_PATH = '/fsi/api/rsfComIfsService/callService';
 
@@ -67,7 +69,7 @@ const RequestEnvelopeSchema = Type.Object({
  * on demand through `control` or the /admin routes.
  */
 export async function buildSimulator(options: SimulatorOptions): Promise<SimulatorApp> {
-  const app: FastifyInstance = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 4 * 1024 * 1024 });
+  const app: FastifyInstance = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { removeAdditional: false } } });
   const clock = options.clock ?? Date.now;
   const state = new SimulatorState(options.cards.values(), options.signInTtlMs ?? 24 * 3600_000, clock);
   const faults = new FaultPlan();
@@ -132,11 +134,13 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
     try {
       const parsed: unknown = JSON.parse(signer.open({ headers: request.headers as Record<string, string>, body: String(request.body ?? '') }));
       if (!Value.Check(RequestEnvelopeSchema, parsed)) {
+        counts.set(REJECTED, (counts.get(REJECTED) ?? 0) + 1);
         const first = [...Value.Errors(RequestEnvelopeSchema, parsed)][0];
         return send(reply, answer(null, -1, null, `报文格式错误: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim()));
       }
       env = parsed;
     } catch (err) {
+      counts.set(REJECTED, (counts.get(REJECTED) ?? 0) + 1);
       return send(reply, answer(null, -1, null, err instanceof WireError && err.kind === 'signature' ? `签名验证失败: ${err.message}` : '报文格式错误: 不是 JSON'));
     }
     counts.set(env.infno, (counts.get(env.infno) ?? 0) + 1);
