@@ -40,8 +40,9 @@ function collectReasons(value: unknown, out: { code: string; zh: string; en: str
   if (Array.isArray(value)) {
     for (const v of value) collectReasons(v, out);
   } else if (value !== null && typeof value === 'object') {
-    const o = value as { code?: unknown; message?: { zh?: unknown; en?: unknown } };
-    if (typeof o.code === 'string' && typeof o.message?.zh === 'string' && typeof o.message.en === 'string') {
+    // A reason has a code, a severity and a bilingual message (a basket line has a code and a message, but no severity).
+    const o = value as { code?: unknown; severity?: unknown; message?: { zh?: unknown; en?: unknown } };
+    if (typeof o.code === 'string' && typeof o.severity === 'string' && typeof o.message?.zh === 'string' && typeof o.message.en === 'string') {
       if (!out.some((x) => x.code === o.code)) out.push({ code: o.code, zh: o.message.zh, en: o.message.en });
     } else {
       for (const v of Object.values(value)) collectReasons(v, out);
