@@ -22,6 +22,7 @@ import { catalogueRoutes } from './http/routes/catalogue.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { devRoutes } from './http/routes/dev.js';
 import { healthRoutes } from './http/routes/health.js';
+import { webRoutes } from './http/routes/web.js';
 import { loadRulesConfig, type RulesConfig } from './rules-config.js';
 import { buildSimulator } from './simulator/app.js';
 import { createTerminal } from './terminal/create-terminal.js';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     await app.register(checkoutRoutes, { counter });
     await app.register(catalogueRoutes, { catalogue });
     await app.register(auditRoutes, { audit });
+    await app.register(webRoutes);
     if (terminal.dev) await app.register(devRoutes, { slot: terminal.dev });
   } catch (err) {
     await app.close();
