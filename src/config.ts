@@ -16,8 +16,14 @@ export interface Config {
   platformUrl: string | undefined;
   /** Catalogue file imported on first start when the database holds no catalogue. */
   seedCatalogue: string | undefined;
+  /** Payment policy (price caps, self-pay ratios) imported after the seed catalogue. */
+  seedPolicy: string | undefined;
   /** Pharmacy item mapping (local code / barcode -> national code) imported with the seed catalogue. */
   seedMapping: string | undefined;
+  /** Catalogue (and mapping) versions kept with their rows for rollback and diff; older ones are pruned. */
+  catalogueKeepVersions: number;
+  /** Largest catalogue file the admin upload accepts, in MiB. */
+  catalogueUploadMaxMb: number;
   devicesDir: string;
   /** Regional rules file (config/rules.json by default). */
   rulesFile: string;
@@ -70,7 +76,10 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   terminal: { env: 'TERMINAL', flag: 'terminal', parse: String },
   platformUrl: { env: 'PLATFORM_URL', flag: 'platform-url', parse: (v) => (v === '' || v === 'simulator' ? undefined : url(v)) },
   seedCatalogue: { env: 'SEED_CATALOGUE', flag: 'seed-catalogue', parse: optionalPath },
+  seedPolicy: { env: 'SEED_POLICY', flag: 'seed-policy', parse: optionalPath },
   seedMapping: { env: 'SEED_MAPPING', flag: 'seed-mapping', parse: optionalPath },
+  catalogueKeepVersions: { env: 'CATALOGUE_KEEP_VERSIONS', flag: 'catalogue-keep-versions', parse: (v) => int(v, 'CATALOGUE_KEEP_VERSIONS', 2, 1000) },
+  catalogueUploadMaxMb: { env: 'CATALOGUE_UPLOAD_MAX_MB', flag: 'catalogue-upload-max-mb', parse: (v) => int(v, 'CATALOGUE_UPLOAD_MAX_MB', 1, 4096) },
   devicesDir: { env: 'DEVICES_DIR', flag: 'devices-dir', parse: (v) => path.resolve(v) },
   rulesFile: { env: 'RULES_FILE', flag: 'rules-file', parse: (v) => path.resolve(v) },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', parse: String },
@@ -103,8 +112,11 @@ export function defaultConfig(): Config {
     dataDir: path.resolve('data'),
     terminal: 'mock',
     platformUrl: undefined,
-    seedCatalogue: path.join(PROJECT_ROOT, 'catalogue', 'sample-1301.txt'),
+    seedCatalogue: path.join(PROJECT_ROOT, 'catalogue', 'sample-1301.zip'),
+    seedPolicy: path.join(PROJECT_ROOT, 'catalogue', 'sample-payment-policy.csv'),
     seedMapping: path.join(PROJECT_ROOT, 'catalogue', 'sample-item-mapping.csv'),
+    catalogueKeepVersions: 12,
+    catalogueUploadMaxMb: 512,
     devicesDir: path.join(PROJECT_ROOT, 'devices'),
     rulesFile: path.join(PROJECT_ROOT, 'config', 'rules.json'),
     logLevel: 'info',

@@ -2,8 +2,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDataStore } from './db/database.js';
-import { CatalogueStore } from './catalogue/store.js';
-import { publicEntry } from './http/routes/catalogue.js';
+import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue/cli.js';
 import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import { buildSimulator } from './simulator/app.js';
@@ -16,9 +15,7 @@ const USAGE = `checkout-guard <command> [options]
 Commands:
   serve                          start the service (default)
   simulator [--port N]           run the platform simulator alone (port 8732 by default; docs/platform.md)
-  catalogue import FILE          import a 1301 catalogue file as a new active version
-  catalogue mapping FILE         import the pharmacy's item mapping CSV
-  catalogue show CODE            print one catalogue entry
+${CATALOGUE_USAGE}
   token create NAME ROLE         create a token (roles: ${ROLES.join(', ')})
   token list                     list tokens (secrets are never shown again)
   token revoke ID                revoke a token
@@ -61,31 +58,8 @@ async function main(argv: string[]): Promise<number> {
       await sim.listen({ host: config.host, port: config.port === 8731 ? 8732 : config.port });
       return -1;
     }
-    case 'catalogue': {
-      const store = openDataStore(config.dataDir);
-      try {
-        const catalogue = new CatalogueStore(store);
-        if (sub === 'import' && args[0]) {
-          const v = catalogue.import1301(args[0]);
-          console.log(`imported version ${v.id}: ${v.rowCount} rows from ${v.source} (sha256 ${v.checksum.slice(0, 12)}…), now active`);
-        } else if (sub === 'mapping' && args[0]) {
-          console.log(`imported ${catalogue.importMapping(args[0])} item mappings`);
-        } else if (sub === 'show' && args[0]) {
-          const e = catalogue.index.get(args[0]);
-          if (!e) {
-            console.error(`no entry ${args[0]} in the active catalogue`);
-            return 1;
-          }
-          console.log(JSON.stringify(publicEntry(e), null, 2));
-        } else {
-          console.error(USAGE);
-          return 2;
-        }
-      } finally {
-        store.close();
-      }
-      return 0;
-    }
+    case 'catalogue':
+      return runCatalogueCommand(config, sub, args);
     case 'device': {
       if (sub !== 'list') {
         console.error(USAGE);

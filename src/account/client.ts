@@ -167,6 +167,7 @@ export class PlatformClient {
     if (answer.status >= 500) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'http-status', status: answer.status }, true, true);
     // A gateway refusing us (401, 403, 404...) will refuse every call: as unhealthy as a dead platform.
     if (answer.status !== 200) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'http-status', status: answer.status }, true);
+    if (tx.answersWithFile && answer.bytes && !/json/i.test(answer.headers['content-type'] ?? '')) return { infcode: 0, output: answer.bytes };
     let parsed: unknown;
     try {
       parsed = JSON.parse(signer.open(answer));

@@ -12,6 +12,11 @@ export interface PlatformTransaction<S extends TSchema> {
   idempotent: boolean;
   /** The `output` the client accepts; anything else is PLATFORM_ERROR. */
   output: S;
+  /**
+   * File downloads (9102) answer with the file's bytes instead of an envelope (an envelope
+   * only when refused); the bytes are then the `output`.
+   */
+  answersWithFile?: boolean;
 }
 
 export type OutputOf<T> = T extends PlatformTransaction<infer S> ? Static<S> : never;

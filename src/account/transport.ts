@@ -5,6 +5,8 @@ export interface WireAnswer {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes, for answers that are files (9102). */
+  bytes?: Buffer;
 }
 
 export class TransportError extends Error {
@@ -56,10 +58,11 @@ export class HttpTransport implements PlatformTransport {
         body: message.body,
         signal,
       });
-      const body = await res.body.text();
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      const body = bytes.toString('utf8');
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers, body };
+      return { status: res.statusCode, headers, body, bytes };
     } catch (err) {
       if (signal.aborted) throw new TransportError('timeout', `no answer within ${timeoutMs} ms`, { cause: err });
       throw new TransportError('connection', (err as { code?: string }).code ?? (err as Error).message, { cause: err });

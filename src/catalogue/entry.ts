@@ -25,7 +25,14 @@ export interface CatalogueEntry {
   endDate: string | null;
   valid: boolean;
   marketStatus: 'listed' | 'discontinued';
+  /** The platform's ver_num for this row, when it came from a 1301 download. */
+  listVersion?: string | null;
 }
+
+/** The payment-policy part of an entry (1318 price cap, 1319 self-pay ratio): not in the 1301 file. */
+export type PaymentPolicy = Pick<CatalogueEntry, 'selfPayRatio' | 'priceCapFen' | 'overCapHandling'>;
+
+export const NO_POLICY: PaymentPolicy = Object.freeze({ selfPayRatio: null, priceCapFen: null, overCapHandling: null });
 
 /** How a basket line names its product. */
 export type ItemRef = { code: string } | { barcode: string } | { localCode: string };

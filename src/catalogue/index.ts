@@ -8,6 +8,19 @@ export interface CatalogueVersionInfo {
   rowCount: number;
   checksum: string;
   importedAt: string;
+  /** catalogue | mapping */
+  kind?: string;
+  platformVer?: string | null;
+  basedOn?: number | null;
+  activatedAt?: string | null;
+  active?: boolean;
+  status?: string;
+}
+
+export interface MappingInfo {
+  localCode: string | null;
+  barcode: string | null;
+  code: string;
 }
 
 /**
@@ -16,18 +29,23 @@ export interface CatalogueVersionInfo {
  */
 export class CatalogueIndex {
   private readonly byCode: Map<string, CatalogueEntry>;
-  private readonly byBarcode: Map<string, string>;
-  private readonly byLocalCode: Map<string, string>;
+  private readonly byBarcode = new Map<string, string>();
+  private readonly byLocalCode = new Map<string, string>();
+  private haystack: { text: string; starts: Int32Array; entries: CatalogueEntry[] } | undefined;
 
   constructor(
     readonly version: CatalogueVersionInfo | null,
-    entries: Iterable<CatalogueEntry>,
-    mappings: Iterable<{ localCode: string | null; barcode: string | null; code: string }> = [],
+    entries: Iterable<CatalogueEntry> | Map<string, CatalogueEntry>,
+    mappings: Iterable<MappingInfo> = [],
+    /** The active item-mapping version, when there is one. */
+    readonly mappingVersion: CatalogueVersionInfo | null = null,
   ) {
-    this.byCode = new Map();
-    for (const e of entries) this.byCode.set(e.code, e);
-    this.byBarcode = new Map();
-    this.byLocalCode = new Map();
+    if (entries instanceof Map) {
+      this.byCode = entries;
+    } else {
+      this.byCode = new Map();
+      for (const e of entries) this.byCode.set(e.code, e);
+    }
     for (const m of mappings) {
       if (m.barcode) this.byBarcode.set(m.barcode, m.code);
       if (m.localCode) this.byLocalCode.set(m.localCode, m.code);
@@ -42,6 +60,10 @@ export class CatalogueIndex {
     return this.byCode.size;
   }
 
+  get mappedItems(): number {
+    return Math.max(this.byBarcode.size, this.byLocalCode.size);
+  }
+
   /** The national code a line refers to, or undefined when a local item is not mapped. */
   resolve(ref: ItemRef): string | undefined {
     if ('code' in ref) return ref.code;
@@ -53,17 +75,62 @@ export class CatalogueIndex {
     return this.byCode.get(code);
   }
 
-  /** Case-insensitive substring search over product and generic names (Chinese included). */
+  entries(): IterableIterator<CatalogueEntry> {
+    return this.byCode.values();
+  }
+
+  /** The same entries with another item mapping (mapping imports and rollbacks). */
+  withMappings(mappings: Iterable<MappingInfo>, mappingVersion: CatalogueVersionInfo | null): CatalogueIndex {
+    return new CatalogueIndex(this.version, this.byCode, mappings, mappingVersion);
+  }
+
+  /**
+   * Case-insensitive substring search over product and generic names (Chinese included),
+   * exact code first. One indexOf pass over a joined, lower-cased text of all names, built on
+   * the first search: about a millisecond per query over the national catalogue.
+   */
   search(query: string, limit: number): CatalogueEntry[] {
-    const q = query.trim().toLowerCase();
+    const raw = query.trim();
+    const q = raw.toLowerCase().replace(/\u0001/g, '');
     const out: CatalogueEntry[] = [];
-    if (!q) return out;
-    for (const e of this.byCode.values()) {
-      if (e.name.toLowerCase().includes(q) || e.genericName?.toLowerCase().includes(q) || e.code === query.trim()) {
-        out.push(e);
-        if (out.length >= limit) break;
-      }
+    if (!q || limit <= 0) return out;
+    const exact = this.byCode.get(raw.toUpperCase());
+    if (exact) out.push(exact);
+    const h = (this.haystack ??= this.buildHaystack());
+    let last = -1;
+    for (let at = h.text.indexOf(q); at >= 0 && out.length < limit; at = h.text.indexOf(q, at + 1)) {
+      const i = entryAt(h.starts, at);
+      if (i === last) continue;
+      last = i;
+      const e = h.entries[i]!;
+      if (e !== exact) out.push(e);
     }
     return out;
   }
+
+  private buildHaystack(): { text: string; starts: Int32Array; entries: CatalogueEntry[] } {
+    const entries = [...this.byCode.values()];
+    const starts = new Int32Array(entries.length);
+    const parts: string[] = [];
+    let at = 0;
+    entries.forEach((e, i) => {
+      starts[i] = at;
+      const s = `${e.name}\u0001${e.genericName ?? ''}\u0001`.toLowerCase();
+      parts.push(s);
+      at += s.length;
+    });
+    return { text: parts.join(''), starts, entries };
+  }
+}
+
+/** Index of the entry whose text span holds `at` (binary search over span starts). */
+function entryAt(starts: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

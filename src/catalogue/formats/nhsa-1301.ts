@@ -1,77 +1,132 @@
-import { parseRatio, parseYuan } from '../../money.js';
-import type { CatalogueEntry, InsuranceClass } from '../entry.js';
+import type { CatalogueEntry } from '../entry.js';
+import { NO_POLICY } from '../entry.js';
+import { fieldError } from '../import-error.js';
+import { date, flag, insuranceClass, nationalCode, optional } from './fields.js';
 
 /**
- * The 1301 download (西药中成药目录下载): UTF-8, tab-separated, no header, columns by
- * position. Extra trailing columns are tolerated. Positions of the fields the rules use:
+ * The 1301 download (西药中成药目录下载): UTF-8 text in a zip, one record per line,
+ * tab-separated, no header, columns by position. This is the platform's column order (92
+ * columns, the national interface specification's 1301 output), as public HIS
+ * implementations parse it; later platform releases append columns, which are tolerated.
+ * catalogue/README.md documents which columns the service reads.
  */
 export const COLUMNS_1301 = [
-  'med_list_codg', 'drug_prodname', 'genname_codg', 'drug_genname', 'drug_dosform', 'drug_spec',
-  'prodentp_name', 'aprvno', 'drugstdcode', 'otc_flag', 'chrgitm_lv', 'selfpay_prop',
-  'hilist_pric_uplmt_amt', 'overlmt_dspo_way', 'lmt_used_flag', 'lmt_usescp', 'begndate', 'enddate',
-  'vali_flag', 'mkt_stas', 'rid', 'ver_num', 'ver_name',
+  'med_list_codg', 'drug_prodname', 'genname_codg', 'drug_genname', 'chemname', 'alis', 'eng_name', 'reg_name',
+  'drugstdcode', 'drug_dosform', 'drug_dosform_name', 'drug_type', 'drug_type_name', 'drug_spec', 'drug_spec_code',
+  'reg_dosform', 'reg_spec', 'reg_spec_code', 'each_dos', 'used_frqu', 'acdbas', 'nat_drug_no', 'used_mtd',
+  'tcmpat_flag', 'prodplac_type', 'prodplac_type_name', 'prcunt_type', 'otc_flag', 'otc_flag_name', 'pacmatl',
+  'pacmatl_name', 'pacspec', 'pac_cnt', 'efcc_atd', 'rute', 'manl', 'begndate', 'enddate', 'min_useunt',
+  'min_salunt', 'min_unt', 'min_pac_cnt', 'min_pacunt', 'min_prepunt', 'min_pacunt_name', 'min_prepunt_name',
+  'convrat', 'drug_expy', 'min_prcunt', 'wubi', 'pinyin', 'subpck_fcty', 'prodentp_code', 'prodentp_name',
+  'sp_lmtpric_drug_flag', 'sp_drug_flag', 'lmt_usescp', 'lmt_used_flag', 'drug_regcertno',
+  'drug_regcert_begndate', 'drug_regcert_enddate', 'aprvno', 'aprvno_begndate', 'aprvno_enddate', 'mkt_stas',
+  'mkt_stas_name', 'drug_reg_appvletr_elecacs', 'splm_appy_appvletr_file', 'nat_hi_druglist_memo',
+  'bas_medn_flag_name', 'bas_medn_flag', 'advaltax_adjm_drug_flag', 'advaltax_adjm_drug_name',
+  'lstd_druglist_drug', 'hi_nego_drug_flag', 'hi_nego_drug_name', 'nhc_drug_codg', 'memo', 'vali_flag', 'rid',
+  'crte_time', 'updt_time', 'ver', 'ver_name', 'chld_medc', 'co_name', 'conseval_drug', 'dstr', 'dstr_coner',
+  'dstr_auth_file_elecacs', 'nat_hi_druglist_dosform', 'nat_hi_druglist_chrgitm_lv',
 ] as const;
 
-export class RowError extends Error {
-  constructor(readonly line: number, readonly column: string, message: string) {
-    super(`line ${line}, column ${column}: ${message}`);
-    this.name = 'RowError';
+export type Column1301 = (typeof COLUMNS_1301)[number];
+
+const at = Object.fromEntries(COLUMNS_1301.map((name, i) => [name, i])) as Record<Column1301, number>;
+
+/** How errors name a column: the field name and its 1-based position in the line. */
+export function column1301(name: Column1301): string {
+  return `${name} (column ${at[name] + 1})`;
+}
+
+export interface Row1301 {
+  entry: CatalogueEntry;
+  /** ver_name, the platform's version label. */
+  verName: string | null;
+}
+
+/** Parses one line already split on tabs. Throws FieldError naming the column. */
+export function parse1301Fields(f: string[]): Row1301 {
+  if (f.length < COLUMNS_1301.length) {
+    fieldError(`column ${f.length + 1}`, `expected at least ${COLUMNS_1301.length} tab-separated columns, found ${f.length}`);
   }
-}
-
-const col = Object.fromEntries(COLUMNS_1301.map((name, i) => [name, i])) as Record<(typeof COLUMNS_1301)[number], number>;
-
-export function parse1301Line(text: string, line: number): CatalogueEntry {
-  const f = text.split('\t');
-  if (f.length < COLUMNS_1301.length) throw new RowError(line, String(f.length + 1), `expected at least ${COLUMNS_1301.length} columns, found ${f.length}`);
-  const get = (name: (typeof COLUMNS_1301)[number]): string => (f[col[name]] ?? '').trim();
-  const opt = (name: (typeof COLUMNS_1301)[number]): string | null => {
-    const v = get(name);
-    return v === '' || v === '无' ? null : v;
-  };
-  const code = get('med_list_codg');
-  if (!/^[XZ][A-Z0-9]{19}([A-Z0-9]{3})?$/.test(code)) throw new RowError(line, 'med_list_codg', `not a national drug code: "${code}"`);
-  const lv = get('chrgitm_lv');
-  const klass: InsuranceClass | null = lv === '01' ? 'A' : lv === '02' ? 'B' : lv === '03' ? 'C' : lv === '' ? null : fail(line, 'chrgitm_lv', `unknown class "${lv}"`);
-  const ratioText = opt('selfpay_prop');
-  const selfPayRatio = ratioText === null ? null : parseRatio(ratioText) ?? fail(line, 'selfpay_prop', `not a proportion: "${ratioText}"`);
-  const capText = opt('hilist_pric_uplmt_amt');
-  const priceCapFen = capText === null ? null : parseYuan(capText) ?? fail(line, 'hilist_pric_uplmt_amt', `not an amount: "${capText}"`);
-  const way = opt('overlmt_dspo_way');
+  const get = (name: Column1301): string | null => optional(f[at[name]]);
+  const code = nationalCode(f[at.med_list_codg], column1301('med_list_codg'));
+  const name = get('drug_prodname') ?? get('reg_name') ?? get('drug_genname') ?? fieldError(column1301('drug_prodname'), 'no product, registered or generic name');
+  const beginDate = date(f[at.begndate], column1301('begndate'));
+  const endDate = date(f[at.enddate], column1301('enddate'));
+  if (beginDate !== null && endDate !== null && endDate < beginDate) fieldError(column1301('enddate'), `ends (${endDate}) before it begins (${beginDate})`);
   return {
-    code,
-    name: get('drug_prodname') || fail(line, 'drug_prodname', 'empty'),
-    genericName: opt('drug_genname'),
-    dosageForm: opt('drug_dosform'),
-    spec: opt('drug_spec'),
-    manufacturer: opt('prodentp_name'),
-    approvalNo: opt('aprvno'),
-    standardCode: opt('drugstdcode'),
-    insuranceClass: klass,
-    selfPayRatio,
-    priceCapFen,
-    overCapHandling: way === null ? null : way === '1' ? 'self-pay-excess' : way === '2' ? 'refuse' : fail(line, 'overlmt_dspo_way', `unknown handling "${way}"`),
-    restricted: get('lmt_used_flag') === '1',
-    restrictedScope: opt('lmt_usescp'),
-    // otc_flag: 1 OTC, 0 prescription-only.
-    prescriptionOnly: get('otc_flag') === '0',
-    beginDate: date(opt('begndate'), line, 'begndate'),
-    endDate: date(opt('enddate'), line, 'enddate'),
-    valid: get('vali_flag') !== '0',
-    marketStatus: get('mkt_stas') === '0' ? 'discontinued' : 'listed',
+    entry: {
+      code,
+      name,
+      genericName: get('drug_genname'),
+      dosageForm: get('drug_dosform_name') ?? get('drug_dosform'),
+      spec: get('drug_spec') ?? get('reg_spec'),
+      manufacturer: get('prodentp_name'),
+      approvalNo: get('aprvno'),
+      standardCode: get('drugstdcode'),
+      insuranceClass: insuranceClass(f[at.nat_hi_druglist_chrgitm_lv], column1301('nat_hi_druglist_chrgitm_lv')),
+      ...NO_POLICY,
+      restricted: flag(f[at.lmt_used_flag], column1301('lmt_used_flag'), false),
+      restrictedScope: get('lmt_usescp'),
+      prescriptionOnly: prescriptionOnly(get('otc_flag'), get('otc_flag_name')),
+      beginDate,
+      endDate,
+      valid: flag(f[at.vali_flag], column1301('vali_flag'), true),
+      marketStatus: discontinued(get('mkt_stas'), get('mkt_stas_name')) ? 'discontinued' : 'listed',
+      listVersion: get('ver'),
+    },
+    verName: get('ver_name'),
   };
 }
 
-function date(v: string | null, line: number, column: string): string | null {
-  if (v === null) return null;
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(v);
-  if (!m) return fail(line, column, `not a date: "${v}"`);
-  const iso = `${m[1]}-${m[2]}-${m[3]}`;
-  const d = new Date(`${iso}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) return fail(line, column, `not a date: "${v}"`);
-  return iso;
+/**
+ * otc_flag: 0 prescription drug, 1 (and the provinces' 2/3 for class A/B OTC) over the
+ * counter. The name column wins when present. Unknown stays not prescription-only.
+ */
+function prescriptionOnly(flagValue: string | null, name: string | null): boolean {
+  if (name !== null) {
+    if (name.includes('非处方')) return false;
+    if (name.includes('处方')) return true;
+  }
+  return flagValue === '0';
 }
 
-function fail(line: number, column: string, message: string): never {
-  throw new RowError(line, column, message);
+/** mkt_stas: 0 or a name saying stopped/withdrawn (停/撤/退/注销) is off the market. */
+function discontinued(code: string | null, name: string | null): boolean {
+  if (name !== null) return /停|撤|退|注销|禁/.test(name);
+  return code === '0';
+}
+
+/**
+ * Writes an entry as a 1301 line: the sample files, the national-size generator and the
+ * platform simulator produce the same bytes the platform does.
+ */
+export function format1301Line(e: CatalogueEntry, extra: { rid?: string; verName?: string; genericCode?: string } = {}): string {
+  const f: string[] = new Array<string>(COLUMNS_1301.length).fill('');
+  const set = (name: Column1301, v: string | null | undefined) => {
+    f[at[name]] = v ?? '';
+  };
+  set('med_list_codg', e.code);
+  set('drug_prodname', e.name);
+  set('genname_codg', extra.genericCode ?? e.code.slice(0, 11));
+  set('drug_genname', e.genericName);
+  set('reg_name', e.name);
+  set('drugstdcode', e.standardCode);
+  set('drug_dosform_name', e.dosageForm);
+  set('drug_spec', e.spec);
+  set('otc_flag', e.prescriptionOnly ? '0' : '1');
+  set('otc_flag_name', e.prescriptionOnly ? '处方药' : '非处方药');
+  set('begndate', e.beginDate);
+  set('enddate', e.endDate);
+  set('prodentp_name', e.manufacturer);
+  set('lmt_usescp', e.restrictedScope);
+  set('lmt_used_flag', e.restricted ? '1' : '0');
+  set('aprvno', e.approvalNo);
+  set('mkt_stas', e.marketStatus === 'listed' ? '1' : '0');
+  set('mkt_stas_name', e.marketStatus === 'listed' ? '上市' : '停止上市');
+  set('vali_flag', e.valid ? '1' : '0');
+  set('rid', extra.rid);
+  set('ver', e.listVersion);
+  set('ver_name', extra.verName);
+  set('nat_hi_druglist_chrgitm_lv', e.insuranceClass === 'A' ? '甲类' : e.insuranceClass === 'B' ? '乙类' : e.insuranceClass === 'C' ? '丙类' : '');
+  return f.join('\t');
 }

@@ -1,6 +1,8 @@
 import type { SimulatedTransaction } from '../transaction.js';
 import { personInfo } from './1101-person-info.js';
+import { catalogueDownload } from './1301-catalogue-download.js';
 import { signIn } from './9001-sign-in.js';
+import { fileDownload } from './9102-file-download.js';
 
 /**
  * The registration point: every transaction the simulator answers, one file each in this
@@ -10,6 +12,8 @@ import { signIn } from './9001-sign-in.js';
 const TRANSACTIONS: SimulatedTransaction[] = [
   signIn,
   personInfo,
+  catalogueDownload,
+  fileDownload,
 ];
 
 export const SIMULATED_TRANSACTIONS: ReadonlyMap<string, SimulatedTransaction> = new Map(TRANSACTIONS.map((t) => [t.infno, t]));

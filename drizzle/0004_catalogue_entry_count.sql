@@ -1,0 +1,1 @@
+ALTER TABLE `catalogue_versions` ADD `entry_count` integer DEFAULT 0 NOT NULL;
