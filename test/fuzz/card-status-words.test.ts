@@ -11,6 +11,7 @@ import { loadVirtualCards } from '../../src/emulator/virtual-cards.js';
 import { VirtualChip } from '../../src/emulator/virtual-chip.js';
 import { VirtualPsam } from '../../src/emulator/virtual-psam.js';
 import { reasonGroup, ServiceFault, type ReasonCode } from '../../src/reasons.js';
+import { settle } from '../terminal/emulated.js';
 
 /**
  * Status words and card answers: a card (or PSAM) that answers anything at any step of a read or
@@ -54,15 +55,6 @@ function expectCoded(outcome: { checks?: { code: ReasonCode; detail?: Record<str
     return;
   }
   for (const c of outcome.checks ?? (outcome.reason ? [outcome.reason] : [])) expect(CARD_CODES).toContain(c.code);
-}
-
-async function settle<T>(p: Promise<T>): Promise<T | ServiceFault> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof ServiceFault) return err;
-    throw err;
-  }
 }
 
 const mutation = fc.record({

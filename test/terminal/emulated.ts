@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { ServiceFault } from '../../src/reasons.js';
 import { loadVirtualCards, type VirtualCard } from '../../src/emulator/virtual-cards.js';
 import { createMockTerminal } from '../../src/terminal/mock-terminal.js';
 import { loadProfile } from '../../src/terminal/profiles.js';
@@ -29,4 +30,14 @@ export function variant(scenario: string, base: string, tweak: (c: VirtualCard) 
   c.chip.ef05.cardId = c.chip.ef05.cardId.slice(0, 16) + serial + c.chip.ef05.cardId.slice(24);
   tweak(c);
   return c;
+}
+
+/** The settled value of a promise, or the ServiceFault it rejected with (anything else is rethrown). */
+export async function settle<T>(p: Promise<T>): Promise<T | ServiceFault> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof ServiceFault) return err;
+    throw err;
+  }
 }

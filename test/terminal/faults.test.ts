@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServiceFault } from '../../src/reasons.js';
-import { emulated, PROFILES } from './emulated.js';
-
-/** The settled value of a promise, or the fault it rejected with. */
-async function outcome<T>(p: Promise<T>): Promise<T | ServiceFault> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof ServiceFault) return err;
-    throw err;
-  }
-}
+import { emulated, PROFILES, settle } from './emulated.js';
 
 /** Runs a promise under fake timers and tells whether it settled within `ms` of terminal time. */
 async function settlesWithin<T>(p: Promise<T>, ms: number): Promise<T | ServiceFault | 'still pending'> {
   let done = false;
-  const watched = outcome(p).finally(() => {
+  const watched = settle(p).finally(() => {
     done = true;
   });
   await vi.advanceTimersByTimeAsync(ms);
@@ -31,11 +21,11 @@ describe.each(PROFILES)('faults on the %s link', (profile) => {
     const { terminal, slot } = emulated({ profile });
     slot.insert('normal');
     slot.inject({ kind: 'unplug', after: 5 });
-    const fault = await outcome(terminal.read());
+    const fault = await settle(terminal.read());
     expect(fault).toBeInstanceOf(ServiceFault);
     expect((fault as ServiceFault).reason).toMatchObject({ code: 'TERMINAL_UNAVAILABLE', detail: { readerError: -11 } });
     expect(await terminal.status()).toMatchObject({ connected: false });
-    expect(await outcome(terminal.read())).toMatchObject({ code: 'TERMINAL_UNAVAILABLE' });
+    expect(await settle(terminal.read())).toMatchObject({ code: 'TERMINAL_UNAVAILABLE' });
     slot.inject({ kind: 'replug' });
     const again = await terminal.read();
     expect(again.card?.cardNumber).toBe('X00000019');
@@ -84,7 +74,7 @@ describe.each(PROFILES)('faults on the %s link', (profile) => {
     slot.insert('normal');
     // The answer and both repeats of it arrive garbled.
     slot.inject({ kind: 'garble', after: 2, count: 3 });
-    expect(await outcome(terminal.read())).toMatchObject({ reason: { code: 'TERMINAL_UNAVAILABLE', detail: { readerError: -15 } } });
+    expect(await settle(terminal.read())).toMatchObject({ reason: { code: 'TERMINAL_UNAVAILABLE', detail: { readerError: -15 } } });
     slot.clearFaults();
     expect((await terminal.read()).card?.cardNumber).toBe('X00000019');
   });
@@ -114,7 +104,7 @@ describe.each(PROFILES)('faults on the %s link', (profile) => {
     const { terminal, slot } = emulated({ profile });
     slot.insert('normal');
     slot.inject({ kind: 'remove-psam' });
-    expect(await outcome(terminal.read())).toMatchObject({ reason: { code: 'PSAM_MISSING', detail: { readerError: -2201 } } });
+    expect(await settle(terminal.read())).toMatchObject({ reason: { code: 'PSAM_MISSING', detail: { readerError: -2201 } } });
     expect(await terminal.status()).toMatchObject({ connected: true, psamPresent: false });
     slot.inject({ kind: 'insert-psam' });
     expect((await terminal.read()).checks).toEqual([]);
