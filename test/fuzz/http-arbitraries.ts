@@ -57,12 +57,18 @@ export function discoverRoutes(app: FastifyInstance): { routes: Route[]; withSch
     ? ((app as unknown as { swagger(): { paths?: Record<string, Record<string, OpenApiOperation>> } }).swagger())
     : undefined;
   const routes: Route[] = [];
+  // printRoutes draws a tree: a child line (indented four columns per level) continues its parent's path.
+  const parents: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /── (\S+) \(([A-Z, ]+)\)/.exec(line);
+    const m = /── (\S+)(?: \(([A-Z, ]+)\))?/.exec(line);
     if (!m) continue;
-    for (const method of m[2]!.split(', ')) {
-      const route: Route = { method, path: m[1]! };
-      const op = openapi?.paths?.[m[1]!.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+    const depth = Math.max(0, Math.round((m.index - 1) / 4));
+    const full = (depth > 0 ? parents[depth - 1] ?? '' : '') + m[1]!;
+    parents[depth] = full;
+    parents.length = depth + 1;
+    for (const method of m[2]?.split(', ') ?? []) {
+      const route: Route = { method, path: full.replace(/\/\/+/g, '/') };
+      const op = openapi?.paths?.[route.path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
       if (op) {
         route.body = op.requestBody?.content?.['application/json']?.schema;
         for (const p of op.parameters ?? []) {
