@@ -34,7 +34,10 @@ export class AccountService {
 
   checkPerson(credential: PersonCredential, options: { fresh?: boolean } = {}): Promise<AccountStatus> {
     const key = keyOf(credential);
-    if (!options.fresh) {
+    if (options.fresh) {
+      // The previous checkout's answer ends here, even if this query fails.
+      this.cache.delete(key);
+    } else {
       const hit = this.cache.get(key);
       if (hit && this.clock() - hit.at < this.options.cacheMs) return Promise.resolve(hit.status);
     }

@@ -19,17 +19,19 @@ describe('the per-card answer cache of one checkout', () => {
     return { regionCode: '330300', cardId: c.chip.ef05.cardId, cardNumber: c.chip.ef05.cardNumber, idNumber: c.chip.ef06.idNumber, name: c.chip.ef06.name, cardType: '3', specVersion: '3.00', issueDate: '', expiryDate: '', gender: '1', birthDate: '' };
   };
   const asked = () => p.sim.control.requests()['1101'] ?? 0;
-  const service = (cacheMs: number, maxEntries?: number) => new AccountService(p.client, { cacheMs, clock: p.clock, ...(maxEntries ? { maxEntries } : {}) });
+  // The cache's own clock, moved by hand: only the cache ages, not the platform client.
+  let now = 0;
+  const service = (cacheMs: number, maxEntries?: number) => new AccountService(p.client, { cacheMs, clock: () => now, ...(maxEntries ? { maxEntries } : {}) });
 
   it('reuses a fresh answer within the configured time, and never after it', async () => {
     const accounts = service(120_000);
     await accounts.check(card('normal'));
     await accounts.check(card('normal'));
     expect(asked()).toBe(1);
-    p.advance(119_999);
+    now += 119_999;
     await accounts.check(card('normal'));
     expect(asked()).toBe(1);
-    p.advance(1);
+    now += 1;
     await accounts.check(card('normal'));
     expect(asked()).toBe(2);
   });
@@ -47,6 +49,15 @@ describe('the per-card answer cache of one checkout', () => {
     await accounts.check(card('normal'), { fresh: true });
     await accounts.check(card('normal'));
     expect(asked()).toBe(2);
+  });
+
+  it('a fresh query that fails ends the previous checkout\'s answer all the same', async () => {
+    const accounts = service(60_000);
+    await accounts.check(card('normal'));
+    p.sim.control.addFault({ kind: 'refuse', infno: '1101', times: 1 });
+    await expect(accounts.check(card('normal'), { fresh: true })).rejects.toMatchObject({ code: 'PLATFORM_ERROR' });
+    await accounts.check(card('normal'));
+    expect(asked()).toBe(3);
   });
 
   it('never remembers a fault', async () => {

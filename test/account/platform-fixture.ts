@@ -51,8 +51,6 @@ export interface PlatformFixture {
   client: PlatformClient;
   /** A client with other options against the same simulator (closed with the fixture). */
   newClient(overrides?: Partial<PlatformClientOptions>): PlatformClient;
-  /** The clients' clock: real time plus what `advance` added. */
-  clock: () => number;
   /** Moves the clients' clock forward (breaker cooldowns, sign-in age, cache age). */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -87,7 +85,7 @@ export async function startPlatform(options: { signer?: SignerConfig; pathTempla
   };
   const client = newClient();
   return {
-    sim, url, client, newClient, clock,
+    sim, url, client, newClient,
     advance: (ms) => {
       offset += ms;
     },
