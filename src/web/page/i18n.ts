@@ -89,7 +89,7 @@ const en = {
   line: 'Line',
   item: 'Item and code',
   verdict: 'Verdict',
-  amount: 'Amount',
+  amount: 'Total',
   insurance: 'Insurance',
   selfPay: 'Self-pay',
   totals: 'Totals',
