@@ -131,6 +131,8 @@ export class HidLink implements CardLink {
   }
 
   private async open(): Promise<ReportTransport> {
+    // Unplugged while idle (and perhaps plugged back in since): start on a fresh handle.
+    if (this.transport && !this.transport.alive()) await this.drop('device went away while idle');
     if (this.transport) return this.transport;
     try {
       this.transport = await this.options.opener.open();

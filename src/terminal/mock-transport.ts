@@ -41,6 +41,10 @@ class MockTransport implements ReportTransport {
     this.connection = device.connect((r) => this.deliver(r), () => this.unplugged());
   }
 
+  alive(): boolean {
+    return !this.gone;
+  }
+
   async write(report: Uint8Array): Promise<void> {
     if (this.gone) throw disconnected();
     this.connection.receive(report.slice());

@@ -100,6 +100,10 @@ class NodeHidTransport implements ReportTransport {
     });
   }
 
+  alive(): boolean {
+    return this.failure === null;
+  }
+
   async write(report: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     const out = Buffer.alloc(report.length + 1);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { ConfigError } from '../config.js';
 import { CODECS, PROTOCOL_NAMES, type ProtocolName } from './link/codecs.js';
 
 /**
@@ -39,9 +40,8 @@ export interface ReaderProfile {
   keypad: boolean;
 }
 
-export class ProfileError extends Error {
-  override name = 'ProfileError';
-}
+/** A configuration problem: main prints its message alone, like any other bad setting. */
+export class ProfileError extends ConfigError {}
 
 export function profilesDir(devicesDir: string): string {
   return path.join(devicesDir, 'profiles');

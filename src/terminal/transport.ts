@@ -7,6 +7,8 @@ export interface ReportTransport {
   /** The next input report, or null when none came within timeoutMs. Throws ReaderError -11 when the device is gone. */
   read(timeoutMs: number): Promise<Uint8Array | null>;
   close(): Promise<void>;
+  /** False once the device is known to be gone (an error event, a failed read), so the link opens it afresh before use. */
+  alive(): boolean;
 }
 
 export interface TransportOpener {

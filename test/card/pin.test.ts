@@ -105,6 +105,15 @@ describe('what the chip says at read time', () => {
     expect((await terminal.read()).card).toMatchObject({ specVersion: '1.00', name: '孙八', birthDate: '1985-08-15', gender: '1', idNumber: '330302198508150192' });
   });
 
+  it('a card inserted the wrong way round (no ISO answer to reset): CARD_UNREADABLE (-1)', async () => {
+    const reversed = variant('reversed', 'normal', (c) => {
+      c.chip.atr = '00FF';
+    });
+    const { terminal, slot } = emulated({ extraCards: [reversed] });
+    slot.insert('reversed');
+    expect((await terminal.read()).checks).toMatchObject([{ code: 'CARD_UNREADABLE', detail: { readerError: -1 } }]);
+  });
+
   it('a DES card meets an SM4-only PSAM: PSAM_MISSING (-2202), not the cardholder\'s fault', async () => {
     const des = variant('des-card', 'normal', (c) => {
       c.chip.algorithm = 'DES';

@@ -80,6 +80,7 @@ describe('the host link against a terminal that answers garbage', () => {
         write: async () => {},
         read: async (ms) => queue.shift() ?? (await new Promise<null>((r) => setTimeout(() => r(null), Math.min(ms, 5)))),
         close: async () => {},
+        alive: () => true,
       };
       const link = new HidLink({ kind: 'fuzz', opener: { open: async () => transport, present: async () => true }, codec: CODECS[p], profile: { reportSize: 64, slots: { card: 1, psam: 0x11 } }, interReportGapMs: 1 });
       try {

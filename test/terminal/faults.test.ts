@@ -32,6 +32,15 @@ describe.each(PROFILES)('faults on the %s link', (profile) => {
     expect(await terminal.status()).toMatchObject({ connected: true, psamPresent: true, cardPresent: true });
   });
 
+  it('unplugged and plugged back in while idle: the next read just works on a fresh handle', async () => {
+    const { terminal, slot } = emulated({ profile });
+    slot.insert('normal');
+    expect((await terminal.read()).checks).toEqual([]);
+    slot.inject({ kind: 'unplug' });
+    slot.inject({ kind: 'replug' });
+    expect((await terminal.read()).card?.cardNumber).toBe('X00000019');
+  });
+
   it('unplugged silently (the USB stack just goes quiet): TERMINAL_UNAVAILABLE within the configured timeout', async () => {
     vi.useFakeTimers();
     const { terminal, slot } = emulated({ profile, timeoutMs: 800 });

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReaderError } from '../../src/card/reader-errors.js';
+import { ConfigError } from '../../src/config.js';
+import { loadVirtualCards } from '../../src/emulator/virtual-cards.js';
+import { createTerminal } from '../../src/terminal/create-terminal.js';
 import { HidLink } from '../../src/terminal/hid-link.js';
 import { CMD, RESPONSE, type LinkFrame } from '../../src/terminal/link/frame.js';
 import { guardLink } from '../../src/terminal/link/guard-link.js';
@@ -24,6 +27,7 @@ function scripted(answer: (req: LinkFrame, n: number) => Uint8Array[]) {
     },
     read: async (ms) => inbox.shift() ?? (await new Promise<null>((r) => setTimeout(() => r(null), Math.min(ms, 20)))),
     close: async () => {},
+    alive: () => true,
   };
   const link = new HidLink({ kind: 'test', opener: { open: async () => transport, present: async () => true }, codec: guardLink, profile: { reportSize: 64, slots: { card: 1, psam: 0x11 } } });
   return { link, requests };
@@ -76,6 +80,14 @@ describe('reader profiles', () => {
       ['huada-hid', 'huada-serial', { card: 1, psam: 0x11 }],
     ]);
     expect(() => loadProfile(devicesDir, 'nope')).toThrow(ProfileError);
+  });
+
+  it('TERMINAL=mock:<profile> runs the emulator in that protocol; an unknown profile stops the start with a clear message', async () => {
+    const terminal = createTerminal({ terminal: 'mock:huada-hid', devicesDir, terminalTimeoutMs: 1000, pinEntrySeconds: 5, initialPinRules: [], cards: loadVirtualCards(devicesDir) });
+    terminal.dev!.insert('normal');
+    expect((await terminal.read()).card?.cardNumber).toBe('X00000019');
+    expect(await terminal.status()).toMatchObject({ kind: 'mock', connected: true });
+    expect(() => createTerminal({ terminal: 'acme-9000', devicesDir, terminalTimeoutMs: 1000, pinEntrySeconds: 5, initialPinRules: [], cards: new Map() })).toThrow(ConfigError);
   });
 
   it('refuses a profile with an unknown protocol, a name unlike its file, or reports too small', () => {
