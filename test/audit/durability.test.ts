@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceFault } from '../../src/reasons.js';
+import { readScenario, startTestApp } from '../helpers/app.js';
 import { appendMany, openTrail, precheckInput, type TrailFixture } from './helpers.js';
 
 describe('group commit', () => {
@@ -59,5 +60,30 @@ describe('group commit', () => {
     const report = await f.trail.verify();
     expect(report).toMatchObject({ ok: true, count: 6, algorithm: 'sha256' });
     expect(report.algorithms.sort()).toEqual(['sha256', 'sm3']);
+  });
+
+  it('answers a precheck 503 with no decision when its audit record cannot be committed', async () => {
+    const t = await startTestApp();
+    try {
+      const { cardSession } = await readScenario(t, 'normal');
+      const { store, audit } = t.app.services;
+      const before = audit.count();
+      store.sqlite.pragma('busy_timeout = 20');
+      const locker = new Database(store.file);
+      locker.exec('BEGIN IMMEDIATE');
+      const payload = { cardSession, cashierId: 'c1', items: [{ lineId: '1', code: 'XN02BEA011A001010100201', quantity: 1, unitPrice: '12.50' }] };
+      const refused = await t.app.inject({ method: 'POST', url: '/v1/checkout/precheck', headers: t.auth('cashier'), payload });
+      locker.exec('ROLLBACK');
+      locker.close();
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().error.code).toBe('INTERNAL_ERROR');
+      expect(refused.body).not.toContain('decisionId');
+      expect(audit.count()).toBe(before);
+      const answered = await t.app.inject({ method: 'POST', url: '/v1/checkout/precheck', headers: t.auth('cashier'), payload });
+      expect(answered.statusCode).toBe(200);
+      expect(audit.get(answered.json().decisionId)).toBeDefined();
+    } finally {
+      await t.close();
+    }
   });
 });
