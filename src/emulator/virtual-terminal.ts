@@ -39,6 +39,8 @@ export class VirtualTerminal implements VirtualHidDevice {
   attached = true;
   /** Milliseconds spent inside the emulator (firmware, COS, SM4): what a benchmark subtracts. */
   busyMs = 0;
+  /** Errors the emulated firmware itself ran into; tests expect none. */
+  readonly faultsSeen: unknown[] = [];
   readonly slot: VirtualCardSlot;
   private readonly codec: LinkCodec;
   private readonly chips = new Map<string, VirtualChip>();
@@ -153,7 +155,11 @@ export class VirtualTerminal implements VirtualHidDevice {
   }
 
   private enqueue(conn: Connection, frame: LinkFrame): void {
-    this.work = this.work.then(() => this.handle(conn, frame));
+    // A firmware fault must not stall every later frame: it fails this one, like a real device
+    // that drops a request (the host times out and asks again).
+    this.work = this.work.then(() => this.handle(conn, frame)).catch((err: unknown) => {
+      this.faultsSeen.push(err);
+    });
   }
 
   private async handle(conn: Connection, frame: LinkFrame): Promise<void> {

@@ -1,9 +1,15 @@
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReaderError } from '../../src/card/reader-errors.js';
 import { HidLink } from '../../src/terminal/hid-link.js';
 import { CODECS, PROTOCOL_NAMES } from '../../src/terminal/link/codecs.js';
-import { MAX_PAYLOAD, type DecodeEvent, type LinkFrame } from '../../src/terminal/link/frame.js';
+import { CMD, MAX_PAYLOAD, type DecodeEvent, type LinkFrame } from '../../src/terminal/link/frame.js';
+import { loadProfile } from '../../src/terminal/profiles.js';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { loadTerminalSetup } from '../../src/emulator/terminal-setup.js';
+import { loadVirtualCards } from '../../src/emulator/virtual-cards.js';
+import { VirtualTerminal } from '../../src/emulator/virtual-terminal.js';
 import type { ReportTransport } from '../../src/terminal/transport.js';
 
 /** Link frames and HID reports: random, mutated and cut-short input never crashes a decoder or the link. */
@@ -61,14 +67,42 @@ describe('link codecs under fuzzing', () => {
       else if (m.kind === 'drop') reports.splice(i, 1);
       else if (m.kind === 'dup') reports.splice(i, 0, reports[i]!);
       else {
+        const bytes = m.bytes.subarray(0, size - 1);
         const junk = new Uint8Array(size);
-        junk[0] = p === 'huada-serial' ? m.bytes.length : 0x80;
-        junk.set(m.bytes, 1);
+        junk[0] = p === 'huada-serial' ? bytes.length : 0x80;
+        junk.set(bytes, 1);
         reports = [junk, ...reports];
       }
       const expected = withoutSeq(p, f);
       for (const got of framesOf(decodeAll(p, size, reports))) expect(got).toEqual(expected);
     }));
+  });
+});
+
+describe('the emulated terminal against a host that sends anything', () => {
+  it('answers every well-framed request with its response frame and never fails inside', async () => {
+    const devicesDir = path.join(PROJECT_ROOT, 'devices');
+    const request = fc.record({
+      cmd: fc.oneof(fc.constantFrom(...Object.values(CMD).filter((c) => c !== CMD.REPEAT)), fc.integer({ min: 0, max: 0x7f }).filter((c) => c !== CMD.REPEAT)),
+      seq: fc.integer({ min: 0, max: 255 }),
+      slot: fc.oneof(fc.constantFrom(0x00, 0x01, 0x11), fc.integer({ min: 0, max: 255 })),
+      status: fc.constant(0),
+      payload: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constantFrom(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, 0x0f, 0x73, 0x78, 0x31, 0x2e, 0x73, 0x68, 0x2e, 0xc9, 0xe7, 0xbb, 0xe1, 0xb1, 0xa3, 0xd5, 0xcf), Uint8Array.of(0x1e, 0x01, 0x12, 0x34, 0x56, 0x00, 0x20, 0x00, 0x00))),
+    });
+    await fc.assert(fc.asyncProperty(protocol, fc.array(request, { minLength: 1, maxLength: 12 }), async (p, requests) => {
+      const profile = loadProfile(devicesDir, p === 'guard-link' ? 'guard-usb64' : 'huada-hid');
+      const device = new VirtualTerminal({ profile, setup: loadTerminalSetup(devicesDir), cards: loadVirtualCards(devicesDir) });
+      device.slot.insert('normal');
+      const answers: LinkFrame[] = [];
+      const decoder = CODECS[p].decoder(64);
+      const conn = device.connect((r) => {
+        for (const ev of decoder.push(r)) if ('frame' in ev) answers.push(ev.frame);
+      }, () => {});
+      for (const req of requests) for (const r of CODECS[p].encode(req, 64)) conn.receive(r);
+      await new Promise((r) => setImmediate(r));
+      expect(device.faultsSeen).toEqual([]);
+      expect(answers.map((a) => [a.cmd, a.slot])).toEqual(requests.map((r) => [r.cmd | 0x80, r.slot]));
+    }), { numRuns: Math.min(300, Number(process.env['NUM_RUNS'] ?? 300)) });
   });
 });
 
