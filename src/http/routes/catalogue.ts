@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -229,8 +229,11 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<CatalogueRouteOptions> =
   app.post('/v1/catalogue/imports', {
     config: { roles: ['admin'] },
     preValidation: async (request) => {
-      uploads.set(request, request.body as unknown as Readable);
-      request.body = '';
+      // Only the upload types arrive as a stream; anything else (JSON) fails the body schema.
+      if ((request.body as unknown) instanceof Readable) {
+        uploads.set(request, request.body as unknown as Readable);
+        request.body = '';
+      }
     },
     schema: {
       tags: ['catalogue'], summary: 'Import a catalogue file (admin): the body is the file itself',
