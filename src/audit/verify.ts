@@ -96,7 +96,12 @@ export async function verifyChain(sqlite: Db, file: string, options: { workers?:
   else {
     const size = Math.ceil(total / workers);
     const ranges: RangeInput[] = Array.from({ length: workers }, (_, i) => ({ from: from + i * size, to: Math.min(headSeq, from + (i + 1) * size - 1), prevHash: i === 0 ? anchor.hash : null }));
-    results = await Promise.all(ranges.filter((r) => r.from <= r.to).map((r) => runInWorker<RangeInput & { file: string }, RangeResult>(new URL('./verify.ts', import.meta.url), 'verifyRangeOfFile', { ...r, file })));
+    try {
+      results = await Promise.all(ranges.filter((r) => r.from <= r.to).map((r) => runInWorker<RangeInput & { file: string }, RangeResult>(new URL('./verify.ts', import.meta.url), 'verifyRangeOfFile', { ...r, file })));
+    } catch {
+      // No worker threads here (a stripped runtime, a memory limit): the same check on this thread.
+      results = [verifyRange(sqlite, { from, to: headSeq, prevHash: anchor.hash })];
+    }
   }
   let count = 0;
   let broken: Broken | null = null;

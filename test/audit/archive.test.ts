@@ -51,6 +51,21 @@ describe('retention moves old records to archive files that still verify', () =>
     db.close();
   });
 
+  it('refuses to start the chain over once everything live was archived', async () => {
+    const { young } = await twoAges();
+    const last = young.at(-1)!;
+    await f.trail.archive(30, Date.parse(last.at) + 31 * DAY);
+    expect(f.trail.count()).toBe(0);
+    const db = new Database(f.store.file);
+    const insert = db.prepare("INSERT INTO audit_decisions (seq, id, at, kind, outcome, reason_codes, body, alg, prev_hash, hash) VALUES (?, ?, 'x', 'pin', 'ok', '', '{}', 'sm3', ?, 'h')");
+    expect(() => insert.run(1, 'restart', '0'.repeat(64))).toThrow(/must extend the chain head/);
+    expect(() => insert.run(20, 'again', last.prevHash)).toThrow(/must extend the chain head/);
+    db.close();
+    const next = await f.trail.append(precheckInput());
+    expect(next).toMatchObject({ seq: 21, prevHash: last.hash });
+    expect((await f.trail.verify())).toMatchObject({ ok: true, count: 1, archived: { seq: 20 } });
+  });
+
   it('finds a record changed inside an archive file', async () => {
     const { now } = await twoAges();
     const [run] = await f.trail.archive(30, now);
