@@ -26,7 +26,7 @@ const Item = Type.Object({
   }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
-const PrecheckBody = Type.Object({
+export const PrecheckBody = Type.Object({
   cardSession: Type.String({ minLength: 1, maxLength: 64 }),
   cashierId: printable(64, 'Who is at the till; recorded with the decision', 'cashier-07'),
   items: Type.Array(Item, { minItems: 1, maxItems: MAX_LINES }),
@@ -44,7 +44,7 @@ const PrecheckBody = Type.Object({
 
 const LineMessage = Type.Object({ zh: Type.String(), en: Type.String() }, { description: 'What the cashier does with this line, with the amounts' });
 
-const PrecheckAnswer = Type.Object({
+export const PrecheckAnswer = Type.Object({
   decisionId: Type.String(),
   decision: Type.Union([Type.Literal('allow'), Type.Literal('partial'), Type.Literal('block')], {
     description: 'allow: every line covered; partial: some lines are paid by the customer (the POS splits); block: a card, account or system problem, insurance pays nothing',
