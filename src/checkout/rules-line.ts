@@ -1,7 +1,7 @@
 import type { CatalogueEntry, ItemRef } from '../catalogue/entry.js';
 import { applyRatio, formatYuan } from '../money.js';
 import { reason, reasonVariant, type Reason } from '../reasons.js';
-import type { BasketLine, LineResult, RulesContext } from './rules.js';
+import type { BasketLine, CashParts, LineResult, RulesContext } from './rules.js';
 import { NO_MESSAGE } from './rules-message.js';
 import type { SupplyLimits } from './rules-limits.js';
 import { stronger, verdictOf, type Verdict } from './rules-verdict.js';
@@ -86,9 +86,13 @@ function notInCatalogue(ref: ItemRef, code: string | null): Reason {
   return reasonVariant('ITEM_NOT_IN_CATALOGUE', 'unknown-code', 'code' in ref ? { code } : { code, ...ref });
 }
 
+export function noCash(): CashParts {
+  return { classB: 0, aboveCap: 0, overLimit: 0, balance: 0 };
+}
+
 function unpaid(line: BasketLine, code: string | null, name: string | null, totalFen: number, verdict: Verdict, reasons: Reason[]): LineResult {
   return {
     lineId: line.lineId, code, name, verdict, totalFen, insuranceFen: 0, selfPayFen: totalFen,
-    cash: { classB: 0, aboveCap: 0, overLimit: 0, balance: 0 }, reasons, message: NO_MESSAGE,
+    cash: noCash(), reasons, message: NO_MESSAGE,
   };
 }

@@ -2,7 +2,7 @@ import type { ItemRef } from '../catalogue/entry.js';
 import type { CatalogueIndex } from '../catalogue/index.js';
 import { formatYuan, type Fen } from '../money.js';
 import { reason, type Reason, type Text } from '../reasons.js';
-import { evaluateLine } from './rules-line.js';
+import { evaluateLine, noCash } from './rules-line.js';
 import { SupplyLimits } from './rules-limits.js';
 import { blockedLineMessage, lineMessage } from './rules-message.js';
 import type { RulesPolicy } from './rules-policy.js';
@@ -106,7 +106,7 @@ function payFromAccount(results: LineResult[], balanceFen: Fen): Fen {
     r.insuranceFen = left;
     r.selfPayFen += lineShort;
     r.cash.balance = lineShort;
-    r.reasons.push(reason('ACCOUNT_BALANCE_LOW', { short: formatYuan(lineShort) }, 'warning'));
+    r.reasons.push(reason('ACCOUNT_BALANCE_LOW', { short: formatYuan(lineShort) }));
     left = 0;
   }
   return short;
@@ -124,7 +124,7 @@ function blockedBasket(lines: readonly BasketLine[], ctx: RulesContext): BasketR
     const name = code === null ? null : ctx.index.get(code)?.name ?? null;
     return {
       lineId: line.lineId, code, name, verdict: 'self-pay', totalFen, insuranceFen: 0, selfPayFen: totalFen,
-      cash: { classB: 0, aboveCap: 0, overLimit: 0, balance: 0 }, reasons: [], message: blockedLineMessage(totalFen, first),
+      cash: noCash(), reasons: [], message: blockedLineMessage(totalFen, first),
     };
   });
   return { decision: 'block', lines: results, totals: totalsOf(results), reasons: [...ctx.gate] };
