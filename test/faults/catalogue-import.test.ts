@@ -30,7 +30,7 @@ async function writeBigFile(): Promise<void> {
   for (let i = 0; i < ROWS; i++) {
     const row = base[i % base.length]!;
     if (!out.write(format1301Line({ ...row.entry, code: bigCode(i) }, { rid: `R${String(i + 1).padStart(9, '0')}` }) + '\n')) {
-      await new Promise((r) => out.once('drain', r));
+      await new Promise<void>((r) => out.once('drain', () => r()));
     }
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
