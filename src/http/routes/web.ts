@@ -15,7 +15,8 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-const Html = { content: { 'text/html': { schema: Type.String({ description: 'the auditor page' }) } } };
+const Html = { description: 'the auditor page', content: { 'text/html': { schema: Type.String() } } };
+const NotModified = Type.Null({ description: 'unchanged since the ETag given in If-None-Match' });
 
 export const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
   let bundle: Promise<WebBundle> | undefined;
@@ -35,20 +36,23 @@ export const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/audit', {
     config: { public: true },
-    schema: { tags: ['web'], summary: 'Redirects to the auditor page', response: { 302: Type.Null() } },
+    schema: { tags: ['web'], operationId: 'getAuditPageRedirect', summary: 'Redirects to the auditor page', response: { 302: Type.Null({ description: 'to /audit/' }) } },
   }, async (_request, reply) => reply.redirect('/audit/', 302));
 
   app.get('/audit/', {
     config: { public: true },
-    schema: { tags: ['web'], summary: 'The auditor page: sign in with an auditor token, review decisions, export, verify the chain', response: { 200: Html, 304: Type.Null(), 500: ErrorSchema } },
+    schema: {
+      tags: ['web'], operationId: 'getAuditPage', summary: 'The auditor page: sign in with an auditor token, review decisions, export, verify the chain',
+      response: { 200: Html, 304: NotModified, 500: ErrorSchema },
+    },
   }, async (request, reply) => send(request, reply, (await load()).index, 'no-cache'));
 
   app.get('/audit/assets/:file', {
     config: { public: true },
     schema: {
-      tags: ['web'], summary: 'A content-hashed script or stylesheet of the auditor page',
-      params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]+\\.(js|css)$', maxLength: 80 }) }),
-      response: { 200: { content: { 'text/javascript': { schema: Type.String() }, 'text/css': { schema: Type.String() } } }, 304: Type.Null(), 404: ErrorSchema, 500: ErrorSchema },
+      tags: ['web'], operationId: 'getAuditPageAsset', summary: 'A content-hashed script or stylesheet of the auditor page',
+      params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]+\\.(js|css)$', maxLength: 80, examples: ['main-AUWDTN6H.js'] }) }),
+      response: { 200: { description: 'the file', content: { 'text/javascript': { schema: Type.String() }, 'text/css': { schema: Type.String() } } }, 304: NotModified, 404: ErrorSchema, 500: ErrorSchema },
     },
   }, async (request, reply) => {
     const asset = (await load()).assets.get(request.params.file);
