@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { platformClient, platformSignerConfig } from './account/from-config.js';
 import { AccountService } from './account/service.js';
@@ -15,6 +16,12 @@ import { loadVirtualCards } from './emulator/virtual-cards.js';
 import authPlugin from './http/auth/plugin.js';
 import { TokenStore } from './http/auth/tokens.js';
 import { installErrorHandling } from './http/errors.js';
+import { registerRateLimit } from './http/auth/rate-limit.js';
+import { createLogger } from './http/observability/logging.js';
+import { Metrics, metricsRoutes, timedTerminal } from './http/observability/metrics.js';
+import { readinessRoutes } from './http/observability/readiness.js';
+import { registerOpenApi } from './http/openapi.js';
+import { serverOptions } from './http/server-options.js';
 import { accountRoutes } from './http/routes/account.js';
 import { auditRoutes } from './http/routes/audit.js';
 import { cardRoutes } from './http/routes/card.js';
@@ -56,10 +63,10 @@ export const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package
  * Builds the whole service: infrastructure first (database, platform link, terminal), then
  * the domain services, then the routes. Closing the app releases all of them.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: { logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
-    bodyLimit: 256 * 1024,
+    loggerInstance: createLogger(config.logLevel, options.logStream),
+    ...serverOptions(config),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -98,16 +105,21 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     const audit = new AuditTrail(store, { dataDir: config.dataDir, algorithm: config.auditHashAlgorithm, retentionDays: config.auditRetentionDays });
     cleanups.push(() => audit.close());
     audit.startMaintenance(app.log);
-    const client = platformClient(config, platformUrl, signer);
+    const metrics = new Metrics();
+    const client = platformClient(config, platformUrl, signer, metrics);
     cleanups.push(() => client.close());
     const accounts = new AccountService(client, { cacheMs: config.accountCacheSeconds * 1000 });
-    const counter = new Counter({ terminal, sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal, rules });
+    const counter = new Counter({ observer: metrics, terminal: timedTerminal(terminal, metrics), sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal, rules });
 
     const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };
     app.decorate('services', services);
 
     installErrorHandling(app);
     await app.register(authPlugin, { tokens });
+    await registerRateLimit(app, { perMinute: config.rateLimitPerMinute });
+    await registerOpenApi(app, { version: VERSION });
+    await app.register(readinessRoutes, { store, catalogue });
+    await app.register(metricsRoutes, { metrics });
     await app.register(healthRoutes, { services });
     await app.register(cardRoutes, { counter });
     await app.register(accountRoutes, { counter });

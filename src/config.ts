@@ -39,6 +39,11 @@ export interface Config {
   accountCacheSeconds: number;
   platformTimeoutMs: number;
   terminalTimeoutMs: number;
+  /** Requests per minute per API token (per address on the public routes); over it: 429 RATE_LIMITED. */
+  rateLimitPerMinute: number;
+  /** PEM certificate and key files: both set serves HTTPS, for binding beyond loopback. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
   /** How long the cardholder has to type a PIN on the terminal keypad, in seconds (on top of TERMINAL_TIMEOUT_MS). */
   pinEntrySeconds: number;
   /** Chain hash of new audit records: sm3 (default) or sha256. Each record names its own, so a change applies from the next record on. */
@@ -90,6 +95,9 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   accountCacheSeconds: { env: 'ACCOUNT_CACHE_SECONDS', flag: 'account-cache-seconds', parse: (v) => int(v, 'ACCOUNT_CACHE_SECONDS', 0, 3600) },
   platformTimeoutMs: { env: 'PLATFORM_TIMEOUT_MS', flag: 'platform-timeout-ms', parse: (v) => int(v, 'PLATFORM_TIMEOUT_MS', 100, 20000) },
   terminalTimeoutMs: { env: 'TERMINAL_TIMEOUT_MS', flag: 'terminal-timeout-ms', parse: (v) => int(v, 'TERMINAL_TIMEOUT_MS', 50, 60000) },
+  rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', flag: 'rate-limit-per-minute', parse: (v) => int(v, 'RATE_LIMIT_PER_MINUTE', 1, 1_000_000) },
+  tlsCert: { env: 'TLS_CERT', flag: 'tls-cert', parse: optionalPath },
+  tlsKey: { env: 'TLS_KEY', flag: 'tls-key', parse: optionalPath },
   pinEntrySeconds: { env: 'PIN_ENTRY_SECONDS', flag: 'pin-entry-seconds', parse: (v) => int(v, 'PIN_ENTRY_SECONDS', 5, 120) },
   auditHashAlgorithm: { env: 'AUDIT_HASH_ALGORITHM', flag: 'audit-hash-algorithm', parse: auditHashAlgorithm },
   auditRetentionDays: { env: 'AUDIT_RETENTION_DAYS', flag: 'audit-retention-days', parse: (v) => int(v, 'AUDIT_RETENTION_DAYS', 0, 36500) },
@@ -127,6 +135,9 @@ export function defaultConfig(): Config {
     accountCacheSeconds: 120,
     platformTimeoutMs: 5000,
     terminalTimeoutMs: 3000,
+    rateLimitPerMinute: 600,
+    tlsCert: undefined,
+    tlsKey: undefined,
     pinEntrySeconds: 30,
     auditHashAlgorithm: 'sm3',
     auditRetentionDays: 365,

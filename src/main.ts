@@ -1,5 +1,10 @@
 #!/usr/bin/env node
+import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { bindWarning } from './http/server-options.js';
+
+/** Longest wait for requests in flight at shutdown (a PIN typed on the keypad, a slow platform); systemd's TimeoutStopSec is above it. */
+const SHUTDOWN_GRACE_MS = 30_000;
 import { ConfigError, loadConfig } from './config.js';
 import { openDataStore } from './db/database.js';
 import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue/cli.js';
@@ -39,17 +44,20 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const app = await buildApp(config);
-      if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
-        app.log.warn({ host: config.host }, 'listening beyond loopback without TLS: put a TLS proxy in front or bind 127.0.0.1');
+      const warning = bindWarning(config);
+      if (warning) {
+        app.log.warn({ host: config.host }, warning);
+        console.error(`\nWARNING: ${warning}\n`);
       }
       await app.listen({ host: config.host, port: config.port });
-      const stop = async (signal: string) => {
-        app.log.info({ signal }, 'shutting down');
+      // SIGTERM/SIGINT (systemd, the Windows service wrapper, Ctrl-C): stop taking requests, let the
+      // prechecks in flight finish and be audited, then release the database. A second signal or
+      // the grace period running out exits at once.
+      closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: { error: (m: unknown) => app.log.error(m) } }, async ({ signal, err }) => {
+        if (err) app.log.error({ err }, 'fatal error: shutting down');
+        else app.log.info({ signal }, 'shutting down: finishing requests in flight');
         await app.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      });
       return -1;
     }
     case 'simulator': {
@@ -77,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
           const { token, info } = tokens.create(args[0], args[1] as Role);
           console.log(`${info.id}\t${info.role}\t${info.name}\n${token}\n(keep the token now: it is stored hashed and cannot be shown again)`);
         } else if (sub === 'list') {
-          for (const t of tokens.list()) console.log(`${t.id}\t${t.role}\t${t.name}\t${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}`);
+          for (const t of tokens.list()) console.log(`${t.id}\t${t.role}\t${t.name}\t${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}\tlast used ${t.lastUsedAt ?? 'never'}`);
         } else if (sub === 'revoke' && args[0]) {
           if (!tokens.revoke(args[0])) {
             console.error(`no active token ${args[0]}`);

@@ -57,6 +57,13 @@ export interface CounterDeps {
   /** Regional rules (config/rules.json) the precheck applies. */
   rules: RulesConfig;
   today?: () => string;
+  /** Told of every audited precheck decision (metrics). */
+  observer?: CounterObserver;
+}
+
+/** What the counter reports as it decides: the narrow hook metrics hang on, so checkout/ knows nothing of Prometheus. */
+export interface CounterObserver {
+  precheckDecided(decision: Decision, reasonCodes: readonly string[]): void;
 }
 
 /**
@@ -158,11 +165,13 @@ export class Counter {
       card,
       catalogueVersion: index.version?.id ?? null,
     };
+    const reasonCodes = [...result.reasons, ...result.lines.flatMap((l) => l.reasons)].map((r) => r.code);
     const record = await this.deps.audit.append({
       kind: 'precheck', outcome: result.decision, cashierId: input.cashierId, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
       cardMasked: card.cardNumber, holder: session.card, catalogueVersion: body.catalogueVersion,
-      reasonCodes: [...result.reasons, ...result.lines.flatMap((l) => l.reasons)].map((r) => r.code), body,
+      reasonCodes, body,
     });
+    this.deps.observer?.precheckDecided(result.decision, reasonCodes);
     return { decisionId: record.id, ...body };
   }
 

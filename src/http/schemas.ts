@@ -28,9 +28,12 @@ export const MaskedCardSchema = Type.Object({
 export const Amount = Type.String({ pattern: '^(0|[1-9]\\d{0,9})(\\.\\d{1,2})?$', examples: ['12.50'] });
 export const SignedAmount = Type.String({ pattern: '^-?\\d+\\.\\d{2}$' });
 
+/** A card session id as /v1/card/read returns it. */
+export const CARD_SESSION_EXAMPLE = '5f0c1f4e-8d7a-4c1e-9a53-2b7de0c4a6f1';
+
 export const CardSessionBody = Type.Object({
-  cardSession: Type.String({ minLength: 1, maxLength: 64 }),
-}, { additionalProperties: false });
+  cardSession: Type.String({ minLength: 1, maxLength: 64, description: 'From /v1/card/read; valid for one checkout' }),
+}, { additionalProperties: false, examples: [{ cardSession: CARD_SESSION_EXAMPLE }] });
 
 export const AccountSchema = Type.Object({
   eligible: Type.Boolean(),

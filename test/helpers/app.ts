@@ -15,10 +15,10 @@ export interface TestApp {
 }
 
 /** Builds the real service on a fresh temporary data folder, as a first start would. */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Config> = {}, options: Parameters<typeof buildApp>[1] = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'guard-test-'));
   const config = loadConfig([], {}, { dataDir, logLevel: 'silent', ...overrides });
-  const app = await buildApp(config);
+  const app = await buildApp(config, options);
   const tokens = JSON.parse(readFileSync(path.join(dataDir, 'bootstrap-tokens.json'), 'utf8')) as TestApp['tokens'];
   return {
     app,

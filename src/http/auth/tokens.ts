@@ -14,33 +14,47 @@ export interface TokenInfo {
   role: Role;
   createdAt: string;
   revokedAt: string | null;
+  lastUsedAt: string | null;
 }
+
+/** `last used` is written at most this often per token, so verification stays a read. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 /** Per-caller API tokens; only a hash of each secret is stored. */
 export class TokenStore {
-  constructor(private readonly store: DataStore) {}
+  private readonly touched = new Map<string, number>();
+
+  constructor(private readonly store: DataStore, private readonly now: () => number = Date.now) {}
 
   create(name: string, role: Role): { token: string; info: TokenInfo } {
     const id = randomBytes(6).toString('hex');
     const token = `cg_${role}_${id}_${randomBytes(24).toString('base64url')}`;
-    const createdAt = new Date().toISOString();
+    const createdAt = new Date(this.now()).toISOString();
     this.store.db.insert(apiTokens).values({ id, name, role, secretHash: hash(token), createdAt }).run();
-    return { token, info: { id, name, role, createdAt, revokedAt: null } };
+    return { token, info: { id, name, role, createdAt, revokedAt: null, lastUsedAt: null } };
   }
 
-  verify(token: string): TokenInfo | undefined {
+  /** The active token's caller, or undefined for a missing, unknown or revoked token. Revocation holds from the next request on. */
+  verify(token: string | undefined): TokenInfo | undefined {
+    if (!token || token.length > 200) return undefined;
     const row = this.store.db.select().from(apiTokens).where(and(eq(apiTokens.secretHash, hash(token)), isNull(apiTokens.revokedAt))).get();
-    return row ? { id: row.id, name: row.name, role: row.role as Role, createdAt: row.createdAt, revokedAt: null } : undefined;
+    if (!row) return undefined;
+    const now = this.now();
+    if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
+      this.touched.set(row.id, now);
+      this.store.db.update(apiTokens).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiTokens.id, row.id)).run();
+    }
+    return info(row);
   }
 
   list(): TokenInfo[] {
-    return this.store.db.select().from(apiTokens).all().map((r) => ({ id: r.id, name: r.name, role: r.role as Role, createdAt: r.createdAt, revokedAt: r.revokedAt }));
+    return this.store.db.select().from(apiTokens).all().map(info);
   }
 
   revoke(id: string): boolean {
-    return this.store.db.update(apiTokens).set({ revokedAt: new Date().toISOString() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run().changes > 0;
+    return this.store.db.update(apiTokens).set({ revokedAt: new Date(this.now()).toISOString() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run().changes > 0;
   }
 
   /**
@@ -54,4 +68,8 @@ export class TokenStore {
     writeFileSync(file, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
     return file;
   }
+}
+
+function info(r: typeof apiTokens.$inferSelect): TokenInfo {
+  return { id: r.id, name: r.name, role: r.role as Role, createdAt: r.createdAt, revokedAt: r.revokedAt, lastUsedAt: r.lastUsedAt };
 }

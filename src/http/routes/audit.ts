@@ -134,7 +134,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditTrail }> = asy
     config,
     schema: {
       tags: ['audit'], summary: 'One decision as recorded, with its place in the chain',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, examples: ['5b0e2c7a-3f1d-4e8b-9c6a-1d2e3f4a5b6c'] }) }),
       response: { 200: AuditRecordSchema, ...errorResponses },
     },
   }, async (request) => {

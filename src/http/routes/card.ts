@@ -3,7 +3,14 @@ import { Type } from 'typebox';
 import type { Counter } from '../../checkout/counter.js';
 import { CardSessionBody, errorResponses, MaskedCardSchema, ReasonSchema } from '../schemas.js';
 
-const PinAnswer = Type.Object({ ok: Type.Boolean(), reasons: Type.Array(ReasonSchema) });
+export const PinAnswer = Type.Object({ ok: Type.Boolean(), reasons: Type.Array(ReasonSchema) });
+
+export const CardReadAnswer = Type.Object({
+  cardSession: Type.Union([Type.String(), Type.Null()]),
+  card: Type.Union([MaskedCardSchema, Type.Null()]),
+  checks: Type.Array(ReasonSchema),
+  usable: Type.Boolean(),
+});
 
 export const cardRoutes: FastifyPluginAsyncTypebox<{ counter: Counter }> = async (app, { counter }) => {
   app.post('/v1/card/read', {
@@ -12,12 +19,7 @@ export const cardRoutes: FastifyPluginAsyncTypebox<{ counter: Counter }> = async
       tags: ['card'],
       summary: 'Read the social security card in the terminal',
       response: {
-        200: Type.Object({
-          cardSession: Type.Union([Type.String(), Type.Null()]),
-          card: Type.Union([MaskedCardSchema, Type.Null()]),
-          checks: Type.Array(ReasonSchema),
-          usable: Type.Boolean(),
-        }),
+        200: CardReadAnswer,
         ...errorResponses,
       },
     },

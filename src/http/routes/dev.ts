@@ -19,7 +19,7 @@ export const devRoutes: FastifyPluginAsyncTypebox<{ slot: VirtualCardSlot }> = a
     config: { roles: ['cashier', 'admin'] },
     schema: {
       tags: ['dev'], summary: 'Insert a virtual card (mock terminal only)',
-      body: Type.Object({ scenario: Type.String({ minLength: 1, maxLength: 64, examples: ['normal'] }) }, { additionalProperties: false }),
+      body: Type.Object({ scenario: Type.String({ minLength: 1, maxLength: 64, examples: ['normal'] }) }, { additionalProperties: false, examples: [{ scenario: 'normal' }, { scenario: 'suspended' }] }),
       response: { 200: Slot, ...errorResponses },
     },
   }, async (request) => {
@@ -42,7 +42,7 @@ export const devRoutes: FastifyPluginAsyncTypebox<{ slot: VirtualCardSlot }> = a
       description: 'One entry per prompt: a PIN verification takes one, a PIN change three (old, new, new again). "cancel" presses the cancel key, "timeout" walks away. Afterwards the card file\'s keypadEntry is typed.',
       body: Type.Object({
         entries: Type.Array(Type.String({ pattern: '^(\\d{4,12}|cancel|timeout)$' }), { minItems: 1, maxItems: 9, examples: [['111111']] }),
-      }, { additionalProperties: false }),
+      }, { additionalProperties: false, examples: [{ entries: ['111111'] }, { entries: ['cancel'] }] }),
       response: { 200: Type.Object({ queued: Type.Integer() }), ...errorResponses },
     },
   }, async (request) => {

@@ -6,6 +6,7 @@ const Part = Type.Object({ ok: Type.Boolean() }, { additionalProperties: true })
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get('/health', {
+    config: { public: true },
     schema: {
       tags: ['operations'], summary: 'Each part of the service, without authentication',
       response: {

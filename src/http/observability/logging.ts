@@ -1,0 +1,59 @@
+import type { FastifyBaseLogger } from 'fastify';
+import pino, { type DestinationStream } from 'pino';
+import { maskCardNumber, maskIdNumber, maskName } from '../../mask.js';
+
+/**
+ * The service's structured logger (pino, JSON lines). Personal data is kept out in two layers:
+ * values under personal keys are masked wherever they sit in a log object, and every written
+ * line is scrubbed of anything shaped like a resident ID number or a card number, so that a
+ * careless `log.info({ detail })` elsewhere cannot leak one.
+ */
+export function createLogger(level: string, destination?: DestinationStream): FastifyBaseLogger {
+  return pino({
+    level,
+    base: { service: 'checkout-guard' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { log: (obj) => redactPersonal(obj) as Record<string, unknown> },
+    hooks: { streamWrite: scrubLine },
+  }, destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/** Keys whose values are personal wherever they appear (card answers, platform fields, headers). */
+const MASKERS: Readonly<Record<string, (v: string) => string>> = {
+  cardNumber: maskCardNumber,
+  mdtrt_cert_no: maskCardNumber,
+  idNumber: maskIdNumber,
+  certno: maskIdNumber,
+  personId: maskIdNumber,
+  psn_name: maskName,
+  cardholder: maskName,
+  pin: () => '******',
+  newPin: () => '******',
+  authorization: () => '[redacted]',
+  cookie: () => '[redacted]',
+};
+/** `name` is personal only beside a card or person identifier. */
+const PERSON_MARKERS = ['idNumber', 'cardNumber', 'certno', 'psn_no'];
+
+export function redactPersonal(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactPersonal(v, depth + 1));
+  // Requests, replies and errors go to their own serializers; the line scrub covers what those write.
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const person = PERSON_MARKERS.some((k) => k in value);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const mask = MASKERS[key] ?? (person && key === 'name' ? maskName : undefined);
+    out[key] = mask && typeof v === 'string' ? mask(v) : redactPersonal(v, depth + 1);
+  }
+  return out;
+}
+
+// An 18-character resident ID number with a plausible birth date; a card number as issued (a letter and eight digits).
+const ID_NUMBER = /(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
+const CARD_NUMBER = /(?<![0-9A-Za-z_-])[A-Z]\d{8}(?![0-9A-Za-z_-])/g;
+
+export function scrubLine(line: string): string {
+  return line.replace(ID_NUMBER, maskIdNumber).replace(CARD_NUMBER, maskCardNumber);
+}

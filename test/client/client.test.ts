@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckRequest } from '../../src/client/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+describe('the typed client against the real service on loopback', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let cashier: CheckoutGuardClient;
+  beforeAll(async () => {
+    t = await startTestApp();
+    baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    cashier = new CheckoutGuardClient({ baseUrl: `${baseUrl}/`, token: t.tokens.cashier });
+  });
+  afterAll(async () => t.close());
+
+  it('walks one checkout: card, PIN, account, precheck, and the auditor finds it', async () => {
+    expect((await cashier.health()).status).toBe('ok');
+    expect(await cashier.ready()).toEqual({ ready: true, reasons: [] });
+    await cashier.dev.insertCard('normal');
+    const read = await cashier.readCard();
+    expect(read.card?.cardNumber).toBe('X0000****');
+    const session = read.cardSession!;
+    expect((await cashier.verifyPin(session)).ok).toBe(true);
+    expect(await cashier.checkAccount(session)).toMatchObject({ eligible: true, balance: '1250.00' });
+    const result = await cashier.precheck({ cardSession: session, cashierId: 'cashier-07', items: [{ lineId: 'a', barcode: '6901234567892', quantity: 2, unitPrice: '12.50' }] });
+    expect(result.totals).toMatchObject({ insuranceAmount: '25.00' });
+    const auditor = new CheckoutGuardClient({ baseUrl, token: t.tokens.auditor });
+    expect(await auditor.auditDecision(result.decisionId)).toMatchObject({ id: result.decisionId, outcome: 'allow' });
+    expect((await auditor.auditDecisions({ outcome: 'allow', limit: 5 })).items.map((i) => i.id)).toContain(result.decisionId);
+    expect((await cashier.searchCatalogue('阿莫西林', 3)).items.length).toBeGreaterThan(0);
+  });
+
+  it('throws the contract\'s reason on a refusal, saying whether to retry', async () => {
+    const anonymous = new CheckoutGuardClient({ baseUrl });
+    const unauth = await anonymous.readCard().catch((e: unknown) => e);
+    expect(unauth).toBeInstanceOf(CheckoutGuardError);
+    expect(unauth).toMatchObject({ status: 401, code: 'AUTH_REQUIRED', retryable: false });
+    const forbidden = await cashier.verifyAudit().catch((e: unknown) => e as CheckoutGuardError);
+    expect(forbidden).toMatchObject({ status: 403, code: 'FORBIDDEN_ROLE' });
+    const invalid = await cashier.precheck({ cardSession: 'x', cashierId: 'c', items: [] }).catch((e: unknown) => e as CheckoutGuardError);
+    expect(invalid).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    expect((invalid as CheckoutGuardError).reason.detail).toMatchObject({ field: 'body/items' });
+    const missing = await cashier.catalogueItem('XZ00ZZZ000Z000000000000').catch((e: unknown) => e as CheckoutGuardError);
+    expect(missing).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it('types requests and answers from the route schemas', () => {
+    expectTypeOf<PrecheckRequest['items'][number]['quantity']>().toEqualTypeOf<number>();
+    expectTypeOf<Precheck['decision']>().toEqualTypeOf<'allow' | 'partial' | 'block'>();
+    expectTypeOf<Precheck['items'][number]['insuranceAmount']>().toEqualTypeOf<string>();
+  });
+});

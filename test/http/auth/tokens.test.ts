@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDataStore, type DataStore } from '../../../src/db/database.js';
+import { TokenStore } from '../../../src/http/auth/tokens.js';
+
+describe('API tokens', () => {
+  let dir: string;
+  let store: DataStore;
+  let now: number;
+  let tokens: TokenStore;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'guard-tokens-'));
+    store = openDataStore(dir);
+    now = Date.parse('2025-03-01T08:00:00Z');
+    tokens = new TokenStore(store, () => now);
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores only a hash of the secret', () => {
+    const { token } = tokens.create('till-1', 'cashier');
+    const raw = JSON.stringify(store.sqlite.prepare('select * from api_tokens').all());
+    expect(raw).not.toContain(token);
+    expect(raw).not.toContain(token.slice(-20));
+  });
+
+  it('verifies an active token to its caller and refuses unknown, empty, oversized and revoked ones', () => {
+    const { token, info } = tokens.create('till-1', 'cashier');
+    expect(tokens.verify(token)).toMatchObject({ id: info.id, role: 'cashier', name: 'till-1' });
+    expect(tokens.verify(undefined)).toBeUndefined();
+    expect(tokens.verify('')).toBeUndefined();
+    expect(tokens.verify(token + 'x')).toBeUndefined();
+    expect(tokens.verify('x'.repeat(10_000))).toBeUndefined();
+    expect(tokens.revoke(info.id)).toBe(true);
+    expect(tokens.revoke(info.id)).toBe(false);
+    expect(tokens.verify(token)).toBeUndefined();
+  });
+
+  it('records when a token was last used, at most once a minute', () => {
+    const { token, info } = tokens.create('till-1', 'auditor');
+    tokens.verify(token);
+    const first = tokens.list().find((t) => t.id === info.id)!.lastUsedAt;
+    expect(first).toBe('2025-03-01T08:00:00.000Z');
+    now += 30_000;
+    tokens.verify(token);
+    expect(tokens.list().find((t) => t.id === info.id)!.lastUsedAt).toBe(first);
+    now += 31_000;
+    tokens.verify(token);
+    expect(tokens.list().find((t) => t.id === info.id)!.lastUsedAt).toBe('2025-03-01T08:01:01.000Z');
+  });
+
+  it('bootstraps one token per role on an empty store, owner-readable only, and never again', () => {
+    const file = tokens.bootstrap(dir)!;
+    expect(file).toBe(path.join(dir, 'bootstrap-tokens.json'));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    expect(Object.keys(written).sort()).toEqual(['admin', 'auditor', 'cashier']);
+    for (const [role, token] of Object.entries(written)) expect(tokens.verify(token)?.role).toBe(role);
+    expect(tokens.bootstrap(dir)).toBeNull();
+  });
+});
