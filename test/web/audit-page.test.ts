@@ -52,6 +52,11 @@ describe('the auditor page in Chromium', () => {
     await page.click('#login-submit');
     await expect.poll(() => read.text(page, '#login-error')).toBe('令牌无效或已被撤销。');
     expect(await page.locator('#decisions').count()).toBe(0);
+    // A cashier token slipped into the tab by hand fares no better: the API refuses it and the page forgets it.
+    await page.evaluate(`sessionStorage.setItem('guard.audit.token', ${JSON.stringify(server.tokens.cashier)})`);
+    await page.reload();
+    await expect.poll(() => read.text(page, '#login-error')).toBe('该令牌不是审计员令牌，无权查看审计记录。');
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 
   it('signs an auditor in for this tab only: sessionStorage, no cookie, nothing on disk', async () => {
@@ -122,6 +127,11 @@ describe('the auditor page in Chromium', () => {
     expect(detail).toContain(record.hash);
     expect(detail).toContain(record.prevHash);
     expect(page.url()).toContain(`open=${first}`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#detail').count()).toBe(0);
+    expect(page.url()).not.toContain('open=');
+    await page.click(`#decisions tr[data-id="${first}"]`);
+    await page.waitForSelector(`#detail[data-id="${first}"] #detail-lines`);
   });
 
   it('switches between Chinese and English, and remembers the choice', async () => {

@@ -63,6 +63,9 @@ class AuditPage {
   private readonly latest = { page: 0, chart: 0, detail: 0, verify: 0, lookup: 0 };
   private readonly slots = { badge: h('div'), banner: h('div'), notice: h('div', { id: 'notice', role: 'status' }), filters: h('div'), chart: h('div'), table: h('div', { class: 'table-slot' }), detail: h('div', { class: 'detail-slot' }) };
   private readonly onPop = () => this.followAddress();
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && this.open) this.openDecision(null);
+  };
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onResize = () => {
     clearTimeout(this.resizeTimer);
@@ -78,6 +81,7 @@ class AuditPage {
     this.chart = { state: 'loading', ...this.chartDays() };
     window.addEventListener('popstate', this.onPop);
     window.addEventListener('resize', this.onResize);
+    window.addEventListener('keydown', this.onKey);
     this.layout();
     void this.loadPage();
     void this.loadChart();
@@ -115,6 +119,7 @@ class AuditPage {
     this.closed = true;
     window.removeEventListener('popstate', this.onPop);
     window.removeEventListener('resize', this.onResize);
+    window.removeEventListener('keydown', this.onKey);
     sessionStorage.removeItem(TOKEN_KEY);
     boot(problem);
   }
