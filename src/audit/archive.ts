@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
+import { chainHash } from './canonical.js';
 import { ChainWalker, type Broken } from './chain.js';
 import { checkSignature, parseCheckpoint, type Checkpoint, type CheckpointExport } from './checkpoints.js';
 import { fromView, RECORD_COLUMNS, toView, type AuditRecord } from './record.js';
@@ -132,7 +133,7 @@ export async function verifyArchiveFile(file: string, options: { publicKey?: str
         break;
       }
       walker ??= new ChainWalker({ seq: out.header?.fromSeq ?? record.seq, prevHash: out.header?.prevHash ?? options.prevHash ?? null });
-      if (!walker.push(record)) break;
+      if (!walker.push({ ...record, computed: chainHash(record) })) break;
     }
   } catch (err) {
     out.problem = `line ${lineNo + 1}: ${(err as Error).message}`;

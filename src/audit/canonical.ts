@@ -8,7 +8,7 @@ export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Version tag inside every encoded record, so a later encoding can never be confused with this one. */
-export const ENCODING = 'checkout-guard/audit-record/1';
+export const ENCODING = 'checkout-guard/audit-record/2';
 
 /** The fields of a record that its chain hash covers, exactly as stored. */
 export interface ChainedFields {
@@ -26,23 +26,38 @@ export interface ChainedFields {
   catalogueVersion: number | null;
   /** Space-separated codes, as stored. */
   reasonCodes: string;
-  /** Canonical JSON of the decision, as stored. */
-  body: string;
   alg: HashAlgorithm;
   prevHash: string;
+  /** Canonical JSON of the decision, as stored. */
+  body: string;
 }
 
+/** The fields before the decision, in encoding order (verify selects its columns in this order). */
+export const HEAD_FIELDS = ['seq', 'id', 'at', 'kind', 'outcome', 'cashierId', 'tokenId', 'terminalId', 'cardMasked', 'cardHash', 'personHash', 'catalogueVersion', 'reasonCodes', 'alg', 'prevHash'] as const;
+
 /**
- * The canonical encoding: UTF-8 of a JSON array of the fields in a fixed order, preceded by
- * the encoding tag. JSON.stringify of strings, integers and nulls is deterministic, so anyone
- * can recompute it from an export (docs/audit.md spells it out for an auditor's own tool).
+ * The canonical encoding: the UTF-8 bytes of the JSON array
+ * [ENCODING, ...HEAD_FIELDS values, decision], where the decision is embedded as its stored
+ * canonical JSON (a JSON value, not a string). JSON.stringify of strings, integers and nulls
+ * is deterministic, so anyone can recompute it from an export (docs/audit.md). Keeping the
+ * decision unescaped and last lets verify hash the stored bytes as they are.
  */
 export function encodeRecord(r: ChainedFields): string {
-  return JSON.stringify([ENCODING, r.seq, r.id, r.at, r.kind, r.outcome, r.cashierId, r.tokenId, r.terminalId, r.cardMasked, r.cardHash, r.personHash, r.catalogueVersion, r.reasonCodes, r.alg, r.body, r.prevHash]);
+  return encodeHead(HEAD_FIELDS.map((k) => r[k])) + r.body + ']';
+}
+
+/** `[ENCODING, ...values,` : the encoding up to the decision. */
+export function encodeHead(values: readonly unknown[]): string {
+  return JSON.stringify([ENCODING, ...values]).slice(0, -1) + ',';
 }
 
 export function chainHash(r: ChainedFields): string {
-  return createHash(r.alg).update(encodeRecord(r), 'utf8').digest('hex');
+  return linkHash(r.alg, encodeHead(HEAD_FIELDS.map((k) => r[k])), r.body);
+}
+
+/** Hash of an encoded head and the decision's stored bytes (or text). */
+export function linkHash(alg: HashAlgorithm, head: string, body: string | Buffer): string {
+  return createHash(alg).update(head, 'utf8').update(body).update(']').digest('hex');
 }
 
 /**

@@ -1,10 +1,9 @@
 import os from 'node:os';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { GENESIS_HASH } from './canonical.js';
+import { encodeHead, GENESIS_HASH, HEAD_FIELDS, isHashAlgorithm, linkHash } from './canonical.js';
 import { ChainWalker, type Broken } from './chain.js';
 import { checkSignature, type Checkpoint } from './checkpoints.js';
-import { RECORD_COLUMNS, type AuditRecord } from './record.js';
 import { runInWorker } from './worker.js';
 
 export interface RangeInput {
@@ -22,12 +21,29 @@ export interface RangeResult {
   algorithms: string[];
 }
 
-/** Recomputes records from..to (inclusive) of one connection and names the first break. */
+/** Columns in the canonical head order, then the stored hash, then the decision as its stored bytes. */
+const COLUMN_OF: Record<(typeof HEAD_FIELDS)[number], string> = {
+  seq: 'seq', id: 'id', at: 'at', kind: 'kind', outcome: 'outcome', cashierId: 'cashier_id', tokenId: 'token_id', terminalId: 'terminal_id', cardMasked: 'card_masked',
+  cardHash: 'card_hash', personHash: 'person_hash', catalogueVersion: 'catalogue_version', reasonCodes: 'reason_codes', alg: 'alg', prevHash: 'prev_hash',
+};
+const LINK_COLUMNS = `${HEAD_FIELDS.map((f) => COLUMN_OF[f]).join(', ')}, hash, CAST(body AS BLOB)`;
+const AT = { seq: HEAD_FIELDS.indexOf('seq'), id: HEAD_FIELDS.indexOf('id'), alg: HEAD_FIELDS.indexOf('alg'), prevHash: HEAD_FIELDS.indexOf('prevHash'), hash: HEAD_FIELDS.length, body: HEAD_FIELDS.length + 1 };
+
+/**
+ * Recomputes records from..to (inclusive) of one connection and names the first break. Rows
+ * are read as arrays with the decision as bytes, so the hot loop neither builds objects nor
+ * decodes and re-encodes the largest field.
+ */
 export function verifyRange(sqlite: Db, range: RangeInput): RangeResult {
   const walker = new ChainWalker({ seq: range.from, prevHash: range.prevHash });
-  const rows = sqlite.prepare(`SELECT ${RECORD_COLUMNS} FROM audit_decisions WHERE seq BETWEEN ? AND ? ORDER BY seq`).iterate(range.from, range.to) as IterableIterator<AuditRecord>;
+  const rows = sqlite.prepare(`SELECT ${LINK_COLUMNS} FROM audit_decisions WHERE seq BETWEEN ? AND ? ORDER BY seq`).raw().iterate(range.from, range.to) as IterableIterator<unknown[]>;
   for (const row of rows) {
-    if (!walker.push(row)) {
+    const alg = row[AT.alg] as string;
+    const link = {
+      seq: row[AT.seq] as number, id: row[AT.id] as string, alg, prevHash: row[AT.prevHash] as string, hash: row[AT.hash] as string,
+      computed: isHashAlgorithm(alg) ? linkHash(alg, encodeHead(row.slice(0, HEAD_FIELDS.length)), row[AT.body] as Buffer) : null,
+    };
+    if (!walker.push(link)) {
       rows.return?.();
       break;
     }

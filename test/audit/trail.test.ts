@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../src/audit/canonical.js';
+import { chainHash, encodeRecord, GENESIS_HASH } from '../../src/audit/canonical.js';
 import { appendMany, openTrail, precheckInput, type TrailFixture } from './helpers.js';
 
 describe('the audit trail appends a hash chain', () => {
@@ -16,5 +17,22 @@ describe('the audit trail appends a hash chain', () => {
     expect(records.every((r) => r.alg === 'sm3')).toBe(true);
     const report = await f.trail.verify();
     expect(report).toMatchObject({ ok: true, count: 50, algorithm: 'sm3', head: { seq: 50, hash: records[49]!.hash }, firstBroken: null });
+  });
+});
+
+describe('the canonical encoding an auditor recomputes', () => {
+  it('is the JSON array of the tag, the head fields and the decision itself, hashed with the record\'s algorithm', async () => {
+    const f = openTrail({ algorithm: 'sha256' });
+    try {
+      const r = await f.trail.append(precheckInput());
+      const view = f.trail.get(r.id)!;
+      const expected = JSON.stringify(['checkout-guard/audit-record/2', view.seq, view.id, view.at, view.kind, view.outcome, view.cashierId, view.tokenId, view.terminalId,
+        view.cardMasked, view.cardHash, view.personHash, view.catalogueVersion, view.reasonCodes.join(' '), view.algorithm, view.prevHash, view.decision],
+      (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+      expect(encodeRecord(r)).toBe(expected);
+      expect(createHash('sha256').update(expected).digest('hex')).toBe(view.hash);
+    } finally {
+      await f.close();
+    }
   });
 });
