@@ -15,6 +15,8 @@ export interface Route {
   body?: JsonSchema;
   query?: Record<string, JsonSchema>;
   params?: Record<string, JsonSchema>;
+  /** Roles allowed on the route (the document's x-roles), so most requests get past authentication. */
+  roles?: string[];
 }
 
 export interface FuzzRequest {
@@ -47,6 +49,7 @@ export interface JsonSchema {
 }
 
 interface OpenApiOperation {
+  'x-roles'?: string[];
   parameters?: { in: string; name: string; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
 }
@@ -54,8 +57,9 @@ interface OpenApiOperation {
 /** Every route the app serves (from printRoutes), with its schemas from app.swagger() when registered. */
 export function discoverRoutes(app: FastifyInstance): { routes: Route[]; withSchemas: boolean } {
   const openapi = typeof (app as { swagger?: unknown }).swagger === 'function'
-    ? ((app as unknown as { swagger(): { paths?: Record<string, Record<string, OpenApiOperation>> } }).swagger())
+    ? ((app as unknown as { swagger(): { paths?: Record<string, Record<string, OpenApiOperation>>; components?: { schemas?: Record<string, JsonSchema> } } }).swagger())
     : undefined;
+  const inline = (schema: JsonSchema | undefined) => (schema ? inlineRefs(schema, openapi?.components?.schemas ?? {}) : undefined);
   const routes: Route[] = [];
   // printRoutes draws a tree: a child line (indented four columns per level) continues its parent's path.
   const parents: string[] = [];
@@ -70,16 +74,36 @@ export function discoverRoutes(app: FastifyInstance): { routes: Route[]; withSch
       const route: Route = { method, path: full.replace(/\/\/+/g, '/') };
       const op = openapi?.paths?.[route.path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
       if (op) {
-        route.body = op.requestBody?.content?.['application/json']?.schema;
+        if (Array.isArray(op['x-roles'])) route.roles = op['x-roles'];
+        route.body = inline(op.requestBody?.content?.['application/json']?.schema);
         for (const p of op.parameters ?? []) {
           const where = p.in === 'path' ? 'params' : p.in === 'query' ? 'query' : undefined;
-          if (where && p.schema) (route[where] ??= {})[p.name] = p.schema;
+          if (where && p.schema) (route[where] ??= {})[p.name] = inline(p.schema)!;
         }
       }
       routes.push(route);
     }
   }
   return { routes, withSchemas: openapi !== undefined };
+}
+
+/** Replaces `$ref: '#/components/schemas/X'` with the schema itself (to a fixed depth, so cycles end). */
+function inlineRefs(schema: JsonSchema, components: Record<string, JsonSchema>, depth = 0): JsonSchema {
+  if (depth > 8 || typeof schema !== 'object' || schema === null) return schema;
+  const ref = (schema as { $ref?: string }).$ref;
+  if (ref?.startsWith('#/components/schemas/')) {
+    const target = components[ref.slice('#/components/schemas/'.length)];
+    return target ? inlineRefs(target, components, depth + 1) : {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'object' && x !== null ? inlineRefs(x as JsonSchema, components, depth + 1) : x));
+    else if (typeof v === 'object' && v !== null) out[k] = k === 'properties'
+      ? Object.fromEntries(Object.entries(v).map(([name, p]) => [name, inlineRefs(p as JsonSchema, components, depth + 1)]))
+      : inlineRefs(v as JsonSchema, components, depth + 1);
+    else out[k] = v;
+  }
+  return out as JsonSchema;
 }
 
 const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
@@ -230,6 +254,8 @@ export function requestArb(routes: Route[], tokens: Record<string, string>, live
   );
   const extraHeaders = fc.dictionary(fc.constantFrom('accept', 'accept-encoding', 'x-forwarded-for', 'x-request-id', 'origin', 'range', 'if-none-match', 'transfer-encoding-x', 'accept-language'), printable, { maxKeys: 3 });
   const knownRoute = fc.constantFrom(...routes).chain((route) => {
+    const allowed = (route.roles ?? []).filter((r) => tokens[r]).map((r) => `Bearer ${tokens[r]}`);
+    const auth = allowed.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...allowed) }, { weight: 2, arbitrary: authorization }) : authorization;
     const url = fc.tuple(...route.path.split('/').map((seg) => (seg.startsWith(':') || seg === '*' ? fc.oneof(pathSegment, ...(live[seg.slice(1)]?.length ? [fc.constantFrom(...live[seg.slice(1)]!)] : [])) : fc.constant(seg))))
       .map((segs) => segs.join('/'));
     const body = fc.oneof(
@@ -238,7 +264,7 @@ export function requestArb(routes: Route[], tokens: Record<string, string>, live
       { weight: 2, arbitrary: hostileRawBody },
       { weight: 1, arbitrary: fc.constant({ payload: undefined, kind: 'none' }) },
     );
-    return fc.record({ method: fc.constant(route.method), url, query: queryString, body, auth: authorization, type: contentType, extra: extraHeaders });
+    return fc.record({ method: fc.constant(route.method), url, query: queryString, body, auth, type: contentType, extra: extraHeaders });
   });
   const unknownRoute = fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
