@@ -53,7 +53,8 @@ const TAGS = [
   { name: 'catalogue', description: 'The national drug catalogue' },
   { name: 'audit', description: 'The tamper-evident decision trail' },
   { name: 'operations', description: 'Health, readiness, metrics' },
-  { name: 'dev', description: 'Mock terminal only: virtual cards' },
+  { name: 'dev', description: 'Mock terminal only: virtual cards, keypad entries, device faults' },
+  { name: 'web', description: 'The auditor page (its data comes from the audit routes)' },
 ];
 
 const text = (t: { zh: string; en: string } | undefined) => (t ? `${t.zh} / ${t.en}` : '');

@@ -40,10 +40,12 @@ describe('the OpenAPI document', () => {
   it('gives every operation an id, a tag, a summary and a described success answer with a schema', () => {
     const gaps: string[] = [];
     const ids = new Set<string>();
+    const declaredTags = new Set((doc['tags'] as { name: string }[]).map((t) => t.name));
     for (const { name, op } of operations()) {
       if (!op['operationId'] || ids.has(op['operationId'])) gaps.push(`${name}: operationId missing or repeated`);
       ids.add(op['operationId']);
       if (!op['tags']?.length) gaps.push(`${name}: no tag`);
+      for (const tag of op['tags'] ?? []) if (!declaredTags.has(tag)) gaps.push(`${name}: tag ${tag} not declared in src/http/openapi.ts`);
       if (!op['summary']) gaps.push(`${name}: no summary`);
       const success = Object.entries(op['responses'] as Json).filter(([s]) => /^[23]/.test(s));
       if (success.length === 0) gaps.push(`${name}: no success response schema`);

@@ -35,25 +35,35 @@ const MASKERS: Readonly<Record<string, (v: string) => string>> = {
 /** `name` is personal only beside a card or person identifier. */
 const PERSON_MARKERS = ['idNumber', 'cardNumber', 'certno', 'psn_no'];
 
+/** The object with personal values masked; the very same object when it holds none (the usual case: no copy). */
 export function redactPersonal(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactPersonal(v, depth + 1));
+  if (Array.isArray(value)) {
+    const items = value.map((v) => redactPersonal(v, depth + 1));
+    return items.some((v, i) => v !== value[i]) ? items : value;
+  }
   // Requests, replies and errors go to their own serializers; the line scrub covers what those write.
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const person = PERSON_MARKERS.some((k) => k in value);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
     const mask = MASKERS[key] ?? (person && key === 'name' ? maskName : undefined);
-    out[key] = mask && typeof v === 'string' ? mask(v) : redactPersonal(v, depth + 1);
+    const safe = mask && typeof v === 'string' ? mask(v) : redactPersonal(v, depth + 1);
+    if (safe !== v) (out ??= { ...value })[key] = safe;
   }
-  return out;
+  return out ?? value;
 }
 
 // An 18-character resident ID number with a plausible birth date; a card number as issued (a letter and eight digits).
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
 const CARD_NUMBER = /(?<![0-9A-Za-z_-])[A-Z]\d{8}(?![0-9A-Za-z_-])/g;
 
+/** Both shapes hold eight digits in a row; most lines have none and skip the two patterns. */
+const EIGHT_DIGITS = /\d{8}/;
+
 export function scrubLine(line: string): string {
+  if (!EIGHT_DIGITS.test(line)) return line;
   return line.replace(ID_NUMBER, maskIdNumber).replace(CARD_NUMBER, maskCardNumber);
 }
