@@ -19,7 +19,7 @@ export const auditDecisions = sqliteTable('audit_decisions', {
   tokenId: text('token_id'),
   terminalId: text('terminal_id'),
   cardMasked: text('card_masked'),
-  /** HMAC of the full card number under the local secret. */
+  /** HMAC of the full card number under the local secret. Not indexed: every index costs each append, and a card search is rare (the person hash is the key). */
   cardHash: text('card_hash'),
   /** HMAC of the card's ID number under the local secret: finds one person's history without storing the number. */
   personHash: text('person_hash'),
@@ -36,7 +36,6 @@ export const auditDecisions = sqliteTable('audit_decisions', {
   index('audit_decisions_at').on(t.at),
   index('audit_decisions_cashier_seq').on(t.cashierId, t.seq),
   index('audit_decisions_person_seq').on(t.personHash, t.seq),
-  index('audit_decisions_card_seq').on(t.cardHash, t.seq),
   index('audit_decisions_outcome_seq').on(t.outcome, t.seq),
 ]);
 

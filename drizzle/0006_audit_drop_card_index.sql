@@ -1,0 +1,1 @@
+DROP INDEX `audit_decisions_card_seq`;
