@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Static, TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { ServiceFault, type ReasonCode } from '../reasons.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './breaker.js';
@@ -175,13 +176,22 @@ export class PlatformClient {
       const cause = err instanceof WireError ? err.kind : 'malformed';
       throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause, message: err instanceof WireError ? err.message : 'answer is not JSON' }, true, false, err);
     }
-    if (!Value.Check(ResponseEnvelopeSchema, parsed)) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'malformed', message: 'answer is not a response envelope' }, true);
+    if (!RESPONSE_ENVELOPE.Check(parsed)) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'malformed', message: 'answer is not a response envelope' }, true);
     return parsed;
   }
 }
 
+// Compiled once per schema: the interpreted check costs more than the loopback round trip.
+const RESPONSE_ENVELOPE = Compile(ResponseEnvelopeSchema);
+const validators = new WeakMap<TSchema, Validator>();
+
 function checkOutput<S extends TSchema>(tx: PlatformTransaction<S>, output: unknown): Static<S> {
-  if (Value.Check(tx.output, output)) return output;
+  let validator = validators.get(tx.output);
+  if (!validator) {
+    validator = Compile(tx.output);
+    validators.set(tx.output, validator);
+  }
+  if (validator.Check(output)) return output as Static<S>;
   const first = [...Value.Errors(tx.output, output)][0];
   throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'unexpected-answer', message: `${first?.instancePath || '/'}: ${first?.message ?? 'does not match'}` }, false);
 }

@@ -53,10 +53,18 @@ export type ResponseEnvelope = Static<typeof ResponseEnvelopeSchema>;
 /** The interface version this client speaks. */
 export const INFVER = 'V1.0';
 
-/** yyyy-MM-dd HH:mm:ss in China Standard Time, as the platform expects. */
+let cachedSecond = NaN;
+let cachedTime = '';
+
+/** yyyy-MM-dd HH:mm:ss in China Standard Time, as the platform expects (formatted once per second). */
 export function platformTime(d: Date): string {
-  const cst = new Date(d.getTime() + 8 * 3600_000).toISOString();
-  return `${cst.slice(0, 10)} ${cst.slice(11, 19)}`;
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== cachedSecond) {
+    const cst = new Date(second * 1000 + 8 * 3600_000).toISOString();
+    cachedTime = `${cst.slice(0, 10)} ${cst.slice(11, 19)}`;
+    cachedSecond = second;
+  }
+  return cachedTime;
 }
 
 /**
@@ -64,16 +72,18 @@ export function platformTime(d: Date): string {
  * serial restarts each second, so ids stay unique for up to 10,000 messages a second.
  */
 export class MsgIdSource {
-  private second = '';
+  private time = '';
+  private digits = '';
   private serial = 0;
   next(fixmedinsCode: string, d: Date): string {
-    const second = platformTime(d).replace(/\D/g, '');
-    if (second !== this.second) {
-      this.second = second;
+    const time = platformTime(d);
+    if (time !== this.time) {
+      this.time = time;
+      this.digits = time.replace(/\D/g, '');
       this.serial = 0;
     }
     this.serial = (this.serial + 1) % 10000;
-    return fixmedinsCode + second + String(this.serial).padStart(4, '0');
+    return fixmedinsCode + this.digits + String(this.serial).padStart(4, '0');
   }
 }
 

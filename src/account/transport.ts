@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { WireMessage } from './signing/index.js';
 
@@ -31,6 +32,26 @@ export interface HttpTransportOptions {
   connections: number;
 }
 
+/**
+ * The whole exchange's deadline (queueing, connect, answer and body), as the emitter undici
+ * accepts for `signal`: an AbortSignal.timeout per request costs more than the rest of the
+ * client's work on a loopback check.
+ */
+class Deadline extends EventEmitter {
+  aborted = false;
+  private readonly timer: NodeJS.Timeout;
+  constructor(ms: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.emit('abort');
+    }, ms);
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
 /** Largest answer accepted: a 1101 answer is a few kB; file downloads go through their own transactions. */
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
@@ -49,23 +70,24 @@ export class HttpTransport implements PlatformTransport {
   }
 
   async post(infno: string, message: WireMessage, timeoutMs: number): Promise<WireAnswer> {
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = new Deadline(timeoutMs);
     try {
       const res = await this.pool.request({
         method: 'POST',
         path: this.prefix + this.options.pathTemplate.replaceAll('{infno}', infno),
         headers: message.headers,
         body: message.body,
-        signal,
+        signal: deadline,
       });
       const bytes = Buffer.from(await res.body.arrayBuffer());
       const body = bytes.toString('utf8');
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers, body, bytes };
+      // undici gives lower-case names; a repeated header stays an array, which no signer accepts.
+      return { status: res.statusCode, headers: res.headers as Record<string, string>, body, bytes };
     } catch (err) {
-      if (signal.aborted) throw new TransportError('timeout', `no answer within ${timeoutMs} ms`, { cause: err });
+      if (deadline.aborted) throw new TransportError('timeout', `no answer within ${timeoutMs} ms`, { cause: err });
       throw new TransportError('connection', (err as { code?: string }).code ?? (err as Error).message, { cause: err });
+    } finally {
+      deadline.clear();
     }
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { INFVER, platformTime, type RequestEnvelope, type ResponseEnvelope } from '../account/envelope.js';
 import { createSigner, WireError, type PlatformSigner, type SignerConfig } from '../account/signing/index.js';
 import type { VirtualCard } from '../emulator/virtual-cards.js';
@@ -61,6 +61,7 @@ const RequestEnvelopeSchema = Type.Object({
   sign_no: Type.String(),
   input: Type.Record(Type.String(), Type.Unknown()),
 });
+const REQUEST_ENVELOPE = Compile(RequestEnvelopeSchema);
 
 /**
  * The platform simulator: answers the national interface's transactions in the real envelope
@@ -133,9 +134,9 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
     let env: RequestEnvelope;
     try {
       const parsed: unknown = JSON.parse(signer.open({ headers: request.headers as Record<string, string>, body: String(request.body ?? '') }));
-      if (!Value.Check(RequestEnvelopeSchema, parsed)) {
+      if (!REQUEST_ENVELOPE.Check(parsed)) {
         counts.set(REJECTED, (counts.get(REJECTED) ?? 0) + 1);
-        const first = [...Value.Errors(RequestEnvelopeSchema, parsed)][0];
+        const first = REQUEST_ENVELOPE.Errors(parsed)[0];
         return send(reply, answer(null, -1, null, `报文格式错误: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim()));
       }
       env = parsed;

@@ -52,14 +52,13 @@ export function cardCredential(card: CardIdentity): PersonCredential {
 }
 
 export function personInfoInput(c: PersonCredential): Record<string, unknown> {
-  const base = { begntime: '', psn_cert_type: '', certno: '', psn_name: '', card_sn: '' };
   switch (c.kind) {
     case 'card':
-      return { data: { ...base, mdtrt_cert_type: '03', mdtrt_cert_no: c.cardNumber, card_sn: c.cardSn, psn_cert_type: '01', certno: c.idNumber, psn_name: c.name } };
+      return { data: { mdtrt_cert_type: '03', mdtrt_cert_no: c.cardNumber, card_sn: c.cardSn, begntime: '', psn_cert_type: '01', certno: c.idNumber, psn_name: c.name } };
     case 'id-number':
-      return { data: { ...base, mdtrt_cert_type: '02', mdtrt_cert_no: c.idNumber, psn_cert_type: '01', certno: c.idNumber, psn_name: c.name ?? '' } };
+      return { data: { mdtrt_cert_type: '02', mdtrt_cert_no: c.idNumber, card_sn: '', begntime: '', psn_cert_type: '01', certno: c.idNumber, psn_name: c.name ?? '' } };
     case 'ec-token':
-      return { data: { ...base, mdtrt_cert_type: '01', mdtrt_cert_no: c.token } };
+      return { data: { mdtrt_cert_type: '01', mdtrt_cert_no: c.token, card_sn: '', begntime: '', psn_cert_type: '', certno: '', psn_name: '' } };
   }
 }
 
