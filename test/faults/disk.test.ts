@@ -115,22 +115,25 @@ describe.skipIf(!mountable)('data folder full or read-only (tmpfs of 64 MiB)', (
     }
 
     const filler = fillDisk();
-    let refused = 0;
-    // SQLite may still fit a few records into pages it already holds; keep going until it cannot.
-    for (let i = 0; i < 400 && refused < 20; i++) {
-      const res = await precheck(service, cardSession);
-      if (res.status === 200) acknowledged.push(res.body.decisionId);
-      else {
-        expectStorageRefusal(res);
-        refused++;
+    try {
+      let refused = 0;
+      // SQLite may still fit a few records into pages it already holds; keep going until it cannot.
+      for (let i = 0; i < 400 && refused < 20; i++) {
+        const res = await precheck(service, cardSession);
+        if (res.status === 200) acknowledged.push(res.body.decisionId);
+        else {
+          expectStorageRefusal(res);
+          refused++;
+        }
       }
+      expect(refused, 'the full disk never refused a write: nothing was tested').toBeGreaterThan(0);
+      expect((await service.request('GET', '/health')).status).toBe(200);
+      // Reads still work while writes cannot: an auditor can look at what was decided.
+      const read = await service.request('GET', `/v1/audit/decisions/${acknowledged[0]}`, { role: 'auditor' });
+      expect(read.status, read.text).toBe(200);
+    } finally {
+      rmSync(filler);
     }
-    expect(refused, 'the full disk never refused a write: nothing was tested').toBeGreaterThan(0);
-    expect((await service.request('GET', '/health')).status).toBe(200);
-    // Reads still work while writes cannot.
-    expect((await service.request('GET', `/v1/audit/decisions/${acknowledged[0]}`, { role: 'auditor' })).status).toBe(200);
-
-    rmSync(filler);
     const after = await precheck(service, await readCard(service));
     expect(after.status, `no recovery after space returned: ${after.text}`).toBe(200);
     acknowledged.push(after.body.decisionId);
@@ -165,11 +168,25 @@ describe.skipIf(!mountable)('data folder full or read-only (tmpfs of 64 MiB)', (
     await expectIntact(service, acknowledged);
   });
 
-  it('refuses to start on a read-only data folder, saying so', async () => {
+  it('on a read-only data folder: refuses to start saying so, or starts not ready and refuses decisions saying so', async () => {
     await service.cleanup();
     remount('ro');
     try {
-      await expect(startService({ dataDir, startTimeoutMs: 20_000 })).rejects.toThrow(/read-only|readonly|EROFS|not writable/i);
+      let started: ServiceProcess | undefined;
+      try {
+        started = await startService({ dataDir, startTimeoutMs: 20_000 });
+      } catch (err) {
+        expect((err as Error).message).toMatch(/read-only|readonly|EROFS|not writable/i);
+      }
+      if (started) {
+        try {
+          const ready = await started.request('GET', '/ready');
+          expect(ready.status, ready.text).toBe(503);
+          expect(ready.text).toMatch(/read-only|readonly|stor|writ/i);
+        } finally {
+          await started.cleanup();
+        }
+      }
     } finally {
       remount('rw');
     }
