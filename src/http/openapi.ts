@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { REASON_CODES, reason, reasonDef, type Reason, type ReasonCode } from '../reasons.js';
 import { markPublic } from './auth/plugin.js';
+import { SUCCESS_EXAMPLES } from './openapi-examples.js';
 import { AccountSchema, ErrorSchema, MaskedCardSchema, ReasonSchema } from './schemas.js';
 
 /**
@@ -111,7 +112,10 @@ function documentRoute(schema: RouteSchema | undefined, url: string, route: Rout
   for (const [status, body] of Object.entries(response)) {
     const error = ERROR_EXAMPLES[status];
     if (error && body === errorSchema) response[status] = { ...errorSchema, description: error.description, examples: error.examples.map((e) => ({ error: e })) };
-    else if (status.startsWith('2') && !body['description']) response[status] = { ...body, description: String(schema['summary'] ?? 'Success') };
+    else if (status.startsWith('2')) {
+      const examples = body['examples'] ?? SUCCESS_EXAMPLES[`${method.toUpperCase()} ${url}`];
+      response[status] = { ...body, description: body['description'] ?? String(schema['summary'] ?? 'Success'), ...(examples ? { examples } : {}) };
+    }
   }
   return {
     ...schema,

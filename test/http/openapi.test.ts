@@ -1,5 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import Schema from 'typebox/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUCCESS_EXAMPLES } from '../../src/http/openapi-examples.js';
 import { REASON_CODES, reasonDef } from '../../src/reasons.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { UNDOCUMENTED_ROUTES } from './route-table.js';
@@ -69,6 +71,46 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(gaps).toEqual([]);
+  });
+
+  it('has only examples that fit their schemas', () => {
+    const schemas = doc['components'].schemas as Record<string, Json>;
+    const deref = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(deref);
+      if (node === null || typeof node !== 'object') return node;
+      const ref = (node as Json)['$ref'];
+      if (typeof ref === 'string') return deref(schemas[ref.replace('#/components/schemas/', '')]);
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, deref(v)]));
+    };
+    const examplesOf = (holder: Json): unknown[] => [
+      ...(holder['example'] !== undefined ? [holder['example']] : []),
+      ...Object.values((holder['examples'] ?? {}) as Record<string, { value: unknown }>).map((e) => e.value),
+    ];
+    const wrong: string[] = [];
+    let checked = 0;
+    const check = (where: string, schema: unknown, holder: Json) => {
+      for (const example of examplesOf(holder)) {
+        checked++;
+        if (!Schema.Check(deref(schema) as Schema.XSchema, example)) wrong.push(`${where}: ${JSON.stringify(example).slice(0, 120)}`);
+      }
+    };
+    for (const { name, op } of operations()) {
+      for (const [type, media] of Object.entries((op['requestBody']?.content ?? {}) as Json)) check(`${name} request ${type}`, media.schema, media);
+      for (const p of (op['parameters'] ?? []) as Json[]) check(`${name} ${p['in']} ${p['name']}`, p['schema'], p);
+      for (const [status, r] of Object.entries(op['responses'] as Json)) {
+        for (const [type, media] of Object.entries((r.content ?? {}) as Json)) check(`${name} ${status} ${type}`, media.schema, media);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('shows what the counter routes answer, with an example per success answer', () => {
+    for (const key of Object.keys(SUCCESS_EXAMPLES)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const media = doc['paths'][path]?.[method.toLowerCase()]?.responses['200']?.content?.['application/json'];
+      expect(media?.example ?? media?.examples, key).toBeTruthy();
+    }
   });
 
   it('declares the roles and bearer security of each route, and its error answers with examples', () => {
