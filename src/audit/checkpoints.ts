@@ -67,16 +67,19 @@ export class CheckpointStore {
   }
 
   at(seq: number): Checkpoint | undefined {
-    const row = this.sqlite.prepare('SELECT seq, hash, at, key_id AS keyId, signature FROM audit_checkpoints WHERE seq = ?').get(seq) as Omit<Checkpoint, 'format'> | undefined;
-    return row && { format: CHECKPOINT_FORMAT, ...row };
+    return this.select('WHERE seq = ?', seq)[0];
   }
 
   latest(): Checkpoint | undefined {
-    const row = this.sqlite.prepare('SELECT seq, hash, at, key_id AS keyId, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1').get() as Omit<Checkpoint, 'format'> | undefined;
-    return row && { format: CHECKPOINT_FORMAT, ...row };
+    return this.select('ORDER BY seq DESC LIMIT 1')[0];
   }
 
   all(): Checkpoint[] {
-    return (this.sqlite.prepare('SELECT seq, hash, at, key_id AS keyId, signature FROM audit_checkpoints ORDER BY seq').all() as Omit<Checkpoint, 'format'>[]).map((r) => ({ format: CHECKPOINT_FORMAT, ...r }));
+    return this.select('ORDER BY seq');
+  }
+
+  private select(tail: string, ...params: unknown[]): Checkpoint[] {
+    const rows = this.sqlite.prepare(`SELECT seq, hash, at, key_id AS keyId, signature FROM audit_checkpoints ${tail}`).all(...params) as Omit<Checkpoint, 'format'>[];
+    return rows.map((r) => ({ format: CHECKPOINT_FORMAT, ...r }));
   }
 }
