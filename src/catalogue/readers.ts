@@ -8,7 +8,7 @@ import { xlsxRows } from './io/xlsx-rows.js';
 import { readZipDirectory, zipEntryChunks } from './io/zip.js';
 import { headerMatches } from './formats/csv-header.js';
 import { MAPPING_HEADERS, MappingLayout, type MappingRow } from './formats/item-mapping.js';
-import { parse1301Fields } from './formats/nhsa-1301.js';
+import { parse1301Fields, type StringSink } from './formats/nhsa-1301.js';
 import { POLICY_HEADERS, PolicyLayout } from './formats/payment-policy.js';
 import { HEADER_SEARCH_ROWS, WORKBOOK_SHEET, WorkbookLayout } from './formats/workbook.js';
 
@@ -70,7 +70,7 @@ function located(file: string, position: Position, err: unknown): never {
 }
 
 /** The 1301 download: the single text file in the zip, or the text itself. */
-export async function* read1301(file: string, format: '1301-zip' | '1301-text', meta: FileMeta, onProgress?: ProgressFn): AsyncGenerator<RowBatch<CatalogueEntry>> {
+export async function* read1301(file: string, format: '1301-zip' | '1301-text', meta: FileMeta, strings: StringSink, onProgress?: ProgressFn): AsyncGenerator<RowBatch<CatalogueEntry>> {
   let chunks: AsyncIterable<Buffer>;
   if (format === '1301-zip') {
     const entries = (await readZipDirectory(file)).filter((e) => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX/'));
@@ -88,7 +88,7 @@ export async function* read1301(file: string, format: '1301-zip' | '1301-text', 
       if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
       let parsed;
       try {
-        parsed = parse1301Fields(line.split('\t'));
+        parsed = parse1301Fields(line.split('\t'), strings);
       } catch (err) {
         located(file, { line: first + i }, err);
       }
@@ -122,7 +122,7 @@ async function* tableRows(file: string, format: 'workbook-xlsx' | 'workbook-csv'
 const BATCH = 2000;
 
 /** The provincial workbook, as XLSX (sheet 总表) or CSV. */
-export async function* readWorkbook(file: string, format: 'workbook-xlsx' | 'workbook-csv', onProgress?: ProgressFn): AsyncGenerator<RowBatch<CatalogueEntry>> {
+export async function* readWorkbook(file: string, format: 'workbook-xlsx' | 'workbook-csv', strings: StringSink, onProgress?: ProgressFn): AsyncGenerator<RowBatch<CatalogueEntry>> {
   const position = (at: number): Position => (format === 'workbook-xlsx' ? { row: at, sheet: WORKBOOK_SHEET } : { line: at });
   const head: TableRow[] = [];
   let layout: WorkbookLayout | undefined;
@@ -156,7 +156,7 @@ export async function* readWorkbook(file: string, format: 'workbook-xlsx' | 'wor
   function add(r: TableRow): void {
     if (r.cells.every((c) => c.trim() === '')) return;
     try {
-      batch.rows.push(layout!.parse(r.cells));
+      batch.rows.push(layout!.parse(r.cells, strings));
       batch.at.push(r.at);
     } catch (err) {
       located(file, position(r.at), err);

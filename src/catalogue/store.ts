@@ -10,7 +10,8 @@ import { sha256File } from './io/file-bytes.js';
 import { column1301 } from './formats/nhsa-1301.js';
 import type { MappingRow } from './formats/item-mapping.js';
 import { WORKBOOK_SHEET } from './formats/workbook.js';
-import { detectFormat, read1301, readMapping, readPolicy, readWorkbook, type FileFormat, type FileMeta, type RowBatch } from './readers.js';
+import { PARALLEL_BYTES, read1301Auto } from './parallel-1301.js';
+import { detectFormat, readMapping, readPolicy, readWorkbook, type FileFormat, type FileMeta, type RowBatch } from './readers.js';
 import { activate, deleteVersionRows, StagedVersion } from './staging.js';
 
 export { ImportError } from './import-error.js';
@@ -35,6 +36,8 @@ export interface ImportResult {
 export interface CatalogueStoreOptions {
   /** Versions of each kind kept with their rows (for rollback and diff); older ones are pruned. */
   keepVersions?: number;
+  /** 1301 text at least this large is parsed on a worker thread (default PARALLEL_BYTES). */
+  parallelBytes?: number;
 }
 
 const VERSION_COLUMNS = `id, kind, format, source, label, platform_ver AS platformVer, based_on AS basedOn, row_count AS rowCount,
@@ -60,9 +63,11 @@ export class CatalogueStore {
   private current: CatalogueIndex;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly keep: number;
+  private readonly parallelBytes: number;
 
   constructor(private readonly store: DataStore, options: CatalogueStoreOptions = {}) {
     this.keep = Math.max(2, options.keepVersions ?? 12);
+    this.parallelBytes = options.parallelBytes ?? PARALLEL_BYTES;
     this.discardLeftovers();
     this.current = this.loadActive();
   }
@@ -79,7 +84,7 @@ export class CatalogueStore {
       switch (format) {
         case 'mapping': return this.importMapping(file, source, await sha256File(file), options.onProgress);
         case 'policy': return this.importPolicy(file, source, await sha256File(file), options.onProgress);
-        default: return (await this.importCatalogue(once(file), format, source, 'full', { label: null, platformVer: null, rows: 0 }, options.onProgress))!;
+        default: return (await this.importCatalogue(once(file), format, source, 'full', { label: null, platformVer: null, rows: 0 }, false, options.onProgress))!;
       }
     });
   }
@@ -91,7 +96,7 @@ export class CatalogueStore {
    * page, which is where the next page starts. Null when the download held no rows.
    */
   importDownload(pages: AsyncIterable<string>, source: string, mode: 'full' | 'delta', meta: FileMeta, onProgress?: ProgressFn): Promise<ImportResult | null> {
-    return this.exclusive(() => this.importCatalogue(pages, '1301-zip', source, mode, meta, onProgress));
+    return this.exclusive(() => this.importCatalogue(pages, '1301-zip', source, mode, meta, true, onProgress));
   }
 
   /** Makes the version before the active one (of that kind) active again. */
@@ -143,7 +148,7 @@ export class CatalogueStore {
     return run;
   }
 
-  private async importCatalogue(files: AsyncIterable<string>, format: FileFormat, source: string, mode: 'full' | 'delta', meta: FileMeta, onProgress?: ProgressFn): Promise<ImportResult | null> {
+  private async importCatalogue(files: AsyncIterable<string>, format: FileFormat, source: string, mode: 'full' | 'delta', meta: FileMeta, pages: boolean, onProgress?: ProgressFn): Promise<ImportResult | null> {
     const previous = this.current;
     const staged = StagedVersion.begin(this.store.sqlite, { kind: 'catalogue', format: formatName(format), source, checksum: '', basedOn: previous.version?.id ?? null });
     try {
@@ -155,19 +160,22 @@ export class CatalogueStore {
       for await (const file of files) {
         firstFile ??= file;
         sums.push(await sha256File(file));
-        const firstSeen = new Map<string, number>();
-        const reader = readCatalogue(file, format, meta, onProgress);
+        // A code twice in one file is an error; a later page of a download may update an earlier one.
+        const seen = pages ? new Map<string, CatalogueEntry>() : entries;
+        const lines: number[] = [];
+        const reader = readCatalogue(file, format, meta, strings, this.parallelBytes, onProgress);
         for await (const batch of reader.batches) {
           for (let i = 0; i < batch.rows.length; i++) {
             const parsed = batch.rows[i]!;
-            const seen = firstSeen.get(parsed.code);
-            if (seen !== undefined) {
-              throw new ImportError(file, reader.position(batch.at[i]!), reader.codeColumn, `duplicate code ${parsed.code} (first at ${reader.unit} ${seen})`);
+            if (seen.has(parsed.code)) {
+              const first = lines[[...seen.keys()].indexOf(parsed.code)];
+              throw new ImportError(file, reader.position(batch.at[i]!), reader.codeColumn, `duplicate code ${parsed.code} (first at ${reader.unit} ${first})`);
             }
-            firstSeen.set(parsed.code, batch.at[i]!);
-            const entry = strings.entry(withPolicy(parsed, previous.get(parsed.code)));
+            const entry = withPolicy(parsed, previous.get(parsed.code));
+            if (seen !== entries) seen.set(entry.code, entry);
             entries.set(entry.code, entry);
-            if (mode === 'full') staged.add(entry);
+            lines.push(batch.at[i]!);
+            if (!pages) staged.add(entry);
           }
           rowCount += batch.rows.length;
         }
@@ -183,7 +191,10 @@ export class CatalogueStore {
         snapshot = new Map();
         for (const e of previous.entries()) snapshot.set(e.code, entries.get(e.code) ?? e);
         for (const e of entries.values()) if (!snapshot.has(e.code)) snapshot.set(e.code, e);
-        await staged.addAll(snapshot.values());
+      }
+      // Download pages may update one another's rows: written once all are read.
+      if (pages) await staged.addAll(snapshot.values());
+      if (mode === 'delta') {
         if (meta.platformVer === null) meta.platformVer = previous.version?.platformVer ?? null;
         meta.label ??= previous.version?.label ?? null;
       }
@@ -354,15 +365,15 @@ interface CatalogueReader {
   position(at: number): Position;
 }
 
-function readCatalogue(file: string, format: FileFormat, meta: FileMeta, onProgress?: ProgressFn): CatalogueReader {
+function readCatalogue(file: string, format: FileFormat, meta: FileMeta, strings: StringTable, parallelBytes: number, onProgress?: ProgressFn): CatalogueReader {
   switch (format) {
     case '1301-zip':
     case '1301-text':
-      return { batches: read1301(file, format, meta, onProgress), unit: 'line', codeColumn: column1301('med_list_codg'), position: (line) => ({ line }) };
+      return { batches: read1301Auto(file, format, meta, strings, parallelBytes, onProgress), unit: 'line', codeColumn: column1301('med_list_codg'), position: (line) => ({ line }) };
     case 'workbook-xlsx':
-      return { batches: readWorkbook(file, format, onProgress), unit: 'row', codeColumn: '药品代码', position: (row) => ({ row, sheet: WORKBOOK_SHEET }) };
+      return { batches: readWorkbook(file, format, strings, onProgress), unit: 'row', codeColumn: '药品代码', position: (row) => ({ row, sheet: WORKBOOK_SHEET }) };
     case 'workbook-csv':
-      return { batches: readWorkbook(file, format, onProgress), unit: 'line', codeColumn: '药品代码', position: (line) => ({ line }) };
+      return { batches: readWorkbook(file, format, strings, onProgress), unit: 'line', codeColumn: '药品代码', position: (line) => ({ line }) };
     default:
       throw new ImportError(file, null, null, `${format} is not a catalogue format`);
   }

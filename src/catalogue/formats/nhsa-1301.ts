@@ -1,5 +1,4 @@
 import type { CatalogueEntry } from '../entry.js';
-import { NO_POLICY } from '../entry.js';
 import { fieldError } from '../import-error.js';
 import { date, flag, insuranceClass, nationalCode, optional } from './fields.js';
 
@@ -31,10 +30,20 @@ export type Column1301 = (typeof COLUMNS_1301)[number];
 
 const at = Object.fromEntries(COLUMNS_1301.map((name, i) => [name, i])) as Record<Column1301, number>;
 
+const labels = Object.fromEntries(COLUMNS_1301.map((name, i) => [name, `${name} (column ${i + 1})`])) as Record<Column1301, string>;
+
 /** How errors name a column: the field name and its 1-based position in the line. */
 export function column1301(name: Column1301): string {
-  return `${name} (column ${at[name] + 1})`;
+  return labels[name];
 }
+
+/** Where parsed strings go: shared or copied out of the line (see compact.ts); as they are by default. */
+export interface StringSink {
+  intern(s: string | null): string | null;
+  detach(s: string): string;
+}
+
+export const AS_IS: StringSink = { intern: (s) => s, detach: (s) => s };
 
 export interface Row1301 {
   entry: CatalogueEntry;
@@ -42,39 +51,48 @@ export interface Row1301 {
   verName: string | null;
 }
 
+// Plain functions, not closures made per row: this runs 270,000 times per national import.
+const get = (f: string[], name: Column1301): string | null => optional(f[at[name]]);
+const shared = (f: string[], name: Column1301, strings: StringSink): string | null => strings.intern(optional(f[at[name]]));
+function unique(f: string[], name: Column1301, strings: StringSink): string | null {
+  const v = optional(f[at[name]]);
+  return v === null ? null : strings.detach(v);
+}
+
 /** Parses one line already split on tabs. Throws FieldError naming the column. */
-export function parse1301Fields(f: string[]): Row1301 {
+export function parse1301Fields(f: string[], strings: StringSink = AS_IS): Row1301 {
   if (f.length < COLUMNS_1301.length) {
     fieldError(`column ${f.length + 1}`, `expected at least ${COLUMNS_1301.length} tab-separated columns, found ${f.length}`);
   }
-  const get = (name: Column1301): string | null => optional(f[at[name]]);
-  const code = nationalCode(f[at.med_list_codg], column1301('med_list_codg'));
-  const name = get('drug_prodname') ?? get('reg_name') ?? get('drug_genname') ?? fieldError(column1301('drug_prodname'), 'no product, registered or generic name');
-  const beginDate = date(f[at.begndate], column1301('begndate'));
-  const endDate = date(f[at.enddate], column1301('enddate'));
-  if (beginDate !== null && endDate !== null && endDate < beginDate) fieldError(column1301('enddate'), `ends (${endDate}) before it begins (${beginDate})`);
+  const code = strings.detach(nationalCode(f[at.med_list_codg], labels.med_list_codg));
+  const name = strings.intern(get(f, 'drug_prodname') ?? get(f, 'reg_name') ?? get(f, 'drug_genname') ?? fieldError(labels.drug_prodname, 'no product, registered or generic name'))!;
+  const beginDate = strings.intern(date(f[at.begndate], labels.begndate));
+  const endDate = strings.intern(date(f[at.enddate], labels.enddate));
+  if (beginDate !== null && endDate !== null && endDate < beginDate) fieldError(labels.enddate, `ends (${endDate}) before it begins (${beginDate})`);
   return {
     entry: {
       code,
       name,
-      genericName: get('drug_genname'),
-      dosageForm: get('drug_dosform_name') ?? get('drug_dosform'),
-      spec: get('drug_spec') ?? get('reg_spec'),
-      manufacturer: get('prodentp_name'),
-      approvalNo: get('aprvno'),
-      standardCode: get('drugstdcode'),
-      insuranceClass: insuranceClass(f[at.nat_hi_druglist_chrgitm_lv], column1301('nat_hi_druglist_chrgitm_lv')),
-      ...NO_POLICY,
-      restricted: flag(f[at.lmt_used_flag], column1301('lmt_used_flag'), false),
-      restrictedScope: get('lmt_usescp'),
-      prescriptionOnly: prescriptionOnly(get('otc_flag'), get('otc_flag_name')),
+      genericName: shared(f, 'drug_genname', strings),
+      dosageForm: strings.intern(get(f, 'drug_dosform_name') ?? get(f, 'drug_dosform')),
+      spec: strings.intern(get(f, 'drug_spec') ?? get(f, 'reg_spec')),
+      manufacturer: shared(f, 'prodentp_name', strings),
+      approvalNo: unique(f, 'aprvno', strings),
+      standardCode: unique(f, 'drugstdcode', strings),
+      insuranceClass: insuranceClass(f[at.nat_hi_druglist_chrgitm_lv], labels.nat_hi_druglist_chrgitm_lv),
+      selfPayRatio: null,
+      priceCapFen: null,
+      overCapHandling: null,
+      restricted: flag(f[at.lmt_used_flag], labels.lmt_used_flag, false),
+      restrictedScope: shared(f, 'lmt_usescp', strings),
+      prescriptionOnly: prescriptionOnly(get(f, 'otc_flag'), get(f, 'otc_flag_name')),
       beginDate,
       endDate,
-      valid: flag(f[at.vali_flag], column1301('vali_flag'), true),
-      marketStatus: discontinued(get('mkt_stas'), get('mkt_stas_name')) ? 'discontinued' : 'listed',
-      listVersion: get('ver'),
+      valid: flag(f[at.vali_flag], labels.vali_flag, true),
+      marketStatus: discontinued(get(f, 'mkt_stas'), get(f, 'mkt_stas_name')) ? 'discontinued' : 'listed',
+      listVersion: shared(f, 'ver', strings),
     },
-    verName: get('ver_name'),
+    verName: get(f, 'ver_name'),
   };
 }
 
@@ -100,8 +118,9 @@ function discontinued(code: string | null, name: string | null): boolean {
  * Writes an entry as a 1301 line: the sample files, the national-size generator and the
  * platform simulator produce the same bytes the platform does.
  */
-export function format1301Line(e: CatalogueEntry, extra: { rid?: string; verName?: string; genericCode?: string } = {}): string {
+export function format1301Line(e: CatalogueEntry, extra: { rid?: string; verName?: string; genericCode?: string; more?: Partial<Record<Column1301, string>> } = {}): string {
   const f: string[] = new Array<string>(COLUMNS_1301.length).fill('');
+  for (const [name, v] of Object.entries(extra.more ?? {})) f[at[name as Column1301]] = v ?? '';
   const set = (name: Column1301, v: string | null | undefined) => {
     f[at[name]] = v ?? '';
   };

@@ -1,7 +1,7 @@
 import type { CatalogueEntry } from '../entry.js';
-import { NO_POLICY } from '../entry.js';
 import { fieldError } from '../import-error.js';
 import { insuranceClass, nationalCode, optional } from './fields.js';
+import { AS_IS, type StringSink } from './nhsa-1301.js';
 
 /**
  * The provincial workbook 医保药品分类与代码数据库 (sheet 总表), as XLSX or CSV. Columns are
@@ -57,9 +57,9 @@ export class WorkbookLayout {
   }
 
   /** Parses one data row. Throws FieldError naming the header. */
-  parse(cells: string[]): CatalogueEntry {
-    const get = (h: Header): string | null => optional(cells[this.at.get(h)!]);
-    const code = nationalCode(cells[this.at.get('药品代码')!], '药品代码');
+  parse(cells: string[], strings: StringSink = AS_IS): CatalogueEntry {
+    const get = (h: Header): string | null => strings.intern(optional(cells[this.at.get(h)!]));
+    const code = strings.detach(nationalCode(cells[this.at.get('药品代码')!], '药品代码'));
     const registered = get('注册名称');
     const name = get('商品名称') ?? registered ?? fieldError('注册名称', 'no registered or product name');
     const scope = get(`${WORKBOOK_GROUP}/备注`);
@@ -70,10 +70,12 @@ export class WorkbookLayout {
       dosageForm: get('剂型') ?? get('注册剂型'),
       spec: get('规格') ?? get('注册规格'),
       manufacturer: get('药品企业'),
-      approvalNo: get('批准文号'),
-      standardCode: get('药品本位码'),
+      approvalNo: detached(optional(cells[this.at.get('批准文号')!]), strings),
+      standardCode: detached(optional(cells[this.at.get('药品本位码')!]), strings),
       insuranceClass: insuranceClass(cells[this.at.get(`${WORKBOOK_GROUP}/甲乙类`)!], `${WORKBOOK_GROUP}/甲乙类`),
-      ...NO_POLICY,
+      selfPayRatio: null,
+      priceCapFen: null,
+      overCapHandling: null,
       // The list's 备注 carries the payment restriction (限…) where there is one.
       restricted: scope !== null && scope.includes('限'),
       restrictedScope: scope,
@@ -86,6 +88,10 @@ export class WorkbookLayout {
       listVersion: null,
     };
   }
+}
+
+function detached(v: string | null, strings: StringSink): string | null {
+  return v === null ? null : strings.detach(v);
 }
 
 /** Writes sample and test workbooks in the two-row header layout. */
