@@ -163,6 +163,8 @@ export class PlatformClient {
       answer = await transport.post(tx.infno, signer.seal(JSON.stringify(envelope)), remaining);
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
+      // An answer too large to be one is garbage, not an outage: not worth sending again.
+      if (err.kind === 'too-large') throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'malformed', message: err.message }, true, false, err);
       throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: err.kind }, true, err.kind === 'connection', err);
     }
     if (answer.status >= 500) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'http-status', status: answer.status }, true, true);

@@ -12,7 +12,7 @@ export interface WireAnswer {
 
 export class TransportError extends Error {
   override name = 'TransportError';
-  constructor(readonly kind: 'timeout' | 'connection', message: string, options?: { cause?: unknown }) {
+  constructor(readonly kind: 'timeout' | 'connection' | 'too-large', message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
@@ -85,6 +85,7 @@ export class HttpTransport implements PlatformTransport {
       return { status: res.statusCode, headers: res.headers as Record<string, string>, body, bytes };
     } catch (err) {
       if (deadline.aborted) throw new TransportError('timeout', `no answer within ${timeoutMs} ms`, { cause: err });
+      if ((err as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new TransportError('too-large', `answer over ${MAX_ANSWER_BYTES} bytes`, { cause: err });
       throw new TransportError('connection', (err as { code?: string }).code ?? (err as Error).message, { cause: err });
     } finally {
       deadline.clear();
