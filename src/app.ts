@@ -20,6 +20,7 @@ import { registerRateLimit } from './http/auth/rate-limit.js';
 import { createLogger } from './http/observability/logging.js';
 import { Metrics, metricsRoutes, timedTerminal } from './http/observability/metrics.js';
 import { readinessRoutes } from './http/observability/readiness.js';
+import { requestIdHeader } from './http/observability/request-id.js';
 import { registerOpenApi } from './http/openapi.js';
 import { serverOptions } from './http/server-options.js';
 import { accountRoutes } from './http/routes/account.js';
@@ -120,6 +121,7 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     await registerOpenApi(app, { version: VERSION });
     await app.register(readinessRoutes, { store, catalogue });
     await app.register(metricsRoutes, { metrics });
+    await app.register(requestIdHeader);
     await app.register(healthRoutes, { services });
     await app.register(cardRoutes, { counter });
     await app.register(accountRoutes, { counter });

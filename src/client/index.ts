@@ -64,7 +64,8 @@ export interface ClientOptions {
  */
 export class CheckoutGuardError extends Error {
   override name = 'CheckoutGuardError';
-  constructor(readonly status: number, readonly reason: Reason) {
+  /** `requestId`: the service's id of the request (its logs carry it); quote it to support. */
+  constructor(readonly status: number, readonly reason: Reason, readonly requestId: string | null = null) {
     super(`${status} ${reason.code}: ${reason.message.en}`);
   }
   get code(): string {
@@ -142,9 +143,14 @@ export class CheckoutGuardClient {
     removeCard: (): Promise<{ inserted: string | null; scenarios: string[] }> => this.request('DELETE', '/v1/dev/terminal/card'),
   };
 
-  /** Any route, for what this client does not wrap yet. Non-2xx answers throw CheckoutGuardError unless listed in `accept`. */
-  async request<T>(method: string, path: string, body?: unknown, accept: number[] = []): Promise<T> {
+  /**
+   * Any route, for what this client does not wrap yet. Non-2xx answers throw CheckoutGuardError
+   * unless listed in `accept`. `requestId` (letters, digits, `._:-`, up to 64) is sent as
+   * X-Request-Id, so the POS's log and the service's log name the same request.
+   */
+  async request<T>(method: string, path: string, body?: unknown, accept: number[] = [], requestId?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (requestId) headers['x-request-id'] = requestId;
     if (this.options.token) headers['authorization'] = `Bearer ${this.options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.fetch(this.baseUrl + path, {
@@ -157,7 +163,7 @@ export class CheckoutGuardClient {
     const parsed = parse(text);
     if (res.ok || accept.includes(res.status)) return parsed as T;
     const reason = (parsed as { error?: Reason } | undefined)?.error;
-    throw new CheckoutGuardError(res.status, reason ?? { code: 'INTERNAL_ERROR', severity: 'error', message: { zh: `HTTP ${res.status}`, en: `HTTP ${res.status}` }, detail: { body: text.slice(0, 200) } });
+    throw new CheckoutGuardError(res.status, reason ?? { code: 'INTERNAL_ERROR', severity: 'error', message: { zh: `HTTP ${res.status}`, en: `HTTP ${res.status}` }, detail: { body: text.slice(0, 200) } }, res.headers.get('x-request-id'));
   }
 }
 

@@ -83,6 +83,9 @@ with a decision and reasons. Malformed input is 400 \`INVALID_REQUEST\` naming t
 large; 429 too many requests for this token (retry after \`detail.retryAfterSeconds\`); 503 the
 terminal, PSAM or platform is unavailable. Every error body is \`{ "error": Reason }\`.
 
+**Request ids.** Every answer carries \`X-Request-Id\`; send your own (up to 64 of
+\`A-Za-z0-9._:-\`, e.g. till and transaction number) to find the request in the service's logs.
+
 Amounts are exact decimal strings in yuan (\`"12.50"\`). Personal data leaves the service masked.
 
 **Reason codes** (the \`ReasonCode\` schema; \`x-reasons\` carries the same table as data):

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Config } from '../config.js';
 import { clientErrorHandler, frameworkErrors } from './errors.js';
+import { genReqId } from './observability/request-id.js';
 
 /** Largest request body: a precheck of 500 lines is about 100 kB. Routes that take files set their own. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -21,6 +22,8 @@ export function serverOptions(config: Config) {
     keepAliveTimeout: 10_000,
     // Draining answers new requests in the contract's shape (see observability/readiness.ts).
     return503OnClosing: false,
+    requestIdHeader: false as const,
+    genReqId,
     http: { maxHeaderSize: 16 * 1024 },
     ...(https ? { https } : {}),
     frameworkErrors,

@@ -34,7 +34,9 @@ describe('the typed client against the real service on loopback', () => {
     const anonymous = new CheckoutGuardClient({ baseUrl });
     const unauth = await anonymous.readCard().catch((e: unknown) => e);
     expect(unauth).toBeInstanceOf(CheckoutGuardError);
-    expect(unauth).toMatchObject({ status: 401, code: 'AUTH_REQUIRED', retryable: false });
+    expect(unauth).toMatchObject({ status: 401, code: 'AUTH_REQUIRED', retryable: false, requestId: expect.any(String) });
+    const traced = await anonymous.request('GET', '/v1/audit/verify', undefined, [], 'pos-till-3-0042').catch((e: unknown) => e as CheckoutGuardError);
+    expect(traced).toMatchObject({ status: 401, requestId: 'pos-till-3-0042' });
     const forbidden = await cashier.verifyAudit().catch((e: unknown) => e as CheckoutGuardError);
     expect(forbidden).toMatchObject({ status: 403, code: 'FORBIDDEN_ROLE' });
     const invalid = await cashier.precheck({ cardSession: 'x', cashierId: 'c', items: [] }).catch((e: unknown) => e as CheckoutGuardError);
