@@ -8,6 +8,8 @@ import { AccountService } from './account/service.js';
 import { AuditTrail } from './audit/trail.js';
 import { CardSessions } from './card/sessions.js';
 import type { CardTerminal } from './card/terminal.js';
+import { seedCatalogue } from './catalogue/seed.js';
+import { platformDownloader, syncCatalogue } from './catalogue/sync.js';
 import { CatalogueStore } from './catalogue/store.js';
 import { Counter } from './checkout/counter.js';
 import { PROJECT_ROOT, type Config } from './config.js';
@@ -97,11 +99,18 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     });
     cleanups.push(() => terminal.close());
 
-    const catalogue = new CatalogueStore(store);
-    if (!catalogue.index.loaded && config.seedCatalogue) {
-      const v = catalogue.import1301(config.seedCatalogue);
-      if (config.seedMapping) catalogue.importMapping(config.seedMapping);
-      app.log.info({ version: v.id, rows: v.rowCount, source: v.source }, 'sample catalogue imported on first start');
+    const catalogue = new CatalogueStore(store, { keepVersions: config.catalogueKeepVersions });
+    for (const { version: v } of await seedCatalogue(catalogue, config)) {
+      app.log.info({ version: v.id, format: v.format, rows: v.rowCount, source: v.source }, 'catalogue seed imported on first start');
+    }
+    if (config.catalogueRefreshSeconds > 0) {
+      // `catalogue import|sync|rollback` from the CLI write the same database: pick up what they activate.
+      const refresh = setInterval(() => {
+        catalogue.refresh().then((changed) => {
+          if (changed) app.log.info({ version: catalogue.index.version?.id ?? null, mapping: catalogue.index.mappingVersion?.id ?? null }, 'catalogue version activated elsewhere: loaded');
+        }, (err: unknown) => app.log.warn({ err }, 'catalogue refresh failed'));
+      }, config.catalogueRefreshSeconds * 1000).unref();
+      cleanups.push(() => clearInterval(refresh));
     }
     const audit = new AuditTrail(store, { dataDir: config.dataDir, algorithm: config.auditHashAlgorithm, retentionDays: config.auditRetentionDays });
     cleanups.push(() => audit.close());
@@ -126,7 +135,7 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     await app.register(cardRoutes, { counter });
     await app.register(accountRoutes, { counter });
     await app.register(checkoutRoutes, { counter });
-    await app.register(catalogueRoutes, { catalogue });
+    await app.register(catalogueRoutes, { catalogue, uploadMaxBytes: config.catalogueUploadMaxMb * 1024 * 1024, sync: () => syncCatalogue(catalogue, platformDownloader(client)) });
     await app.register(auditRoutes, { audit });
     await app.register(webRoutes);
     if (terminal.dev) await app.register(devRoutes, { slot: terminal.dev });

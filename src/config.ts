@@ -24,6 +24,8 @@ export interface Config {
   catalogueKeepVersions: number;
   /** Largest catalogue file the admin upload accepts, in MiB. */
   catalogueUploadMaxMb: number;
+  /** How often the service looks for a catalogue version activated by the CLI, in seconds; 0 never. */
+  catalogueRefreshSeconds: number;
   devicesDir: string;
   /** Regional rules file (config/rules.json by default). */
   rulesFile: string;
@@ -85,6 +87,7 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   seedMapping: { env: 'SEED_MAPPING', flag: 'seed-mapping', parse: optionalPath },
   catalogueKeepVersions: { env: 'CATALOGUE_KEEP_VERSIONS', flag: 'catalogue-keep-versions', parse: (v) => int(v, 'CATALOGUE_KEEP_VERSIONS', 2, 1000) },
   catalogueUploadMaxMb: { env: 'CATALOGUE_UPLOAD_MAX_MB', flag: 'catalogue-upload-max-mb', parse: (v) => int(v, 'CATALOGUE_UPLOAD_MAX_MB', 1, 4096) },
+  catalogueRefreshSeconds: { env: 'CATALOGUE_REFRESH_SECONDS', flag: 'catalogue-refresh-seconds', parse: (v) => int(v, 'CATALOGUE_REFRESH_SECONDS', 0, 86400) },
   devicesDir: { env: 'DEVICES_DIR', flag: 'devices-dir', parse: (v) => path.resolve(v) },
   rulesFile: { env: 'RULES_FILE', flag: 'rules-file', parse: (v) => path.resolve(v) },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', parse: String },
@@ -125,6 +128,7 @@ export function defaultConfig(): Config {
     seedMapping: path.join(PROJECT_ROOT, 'catalogue', 'sample-item-mapping.csv'),
     catalogueKeepVersions: 12,
     catalogueUploadMaxMb: 512,
+    catalogueRefreshSeconds: 10,
     devicesDir: path.join(PROJECT_ROOT, 'devices'),
     rulesFile: path.join(PROJECT_ROOT, 'config', 'rules.json'),
     logLevel: 'info',
