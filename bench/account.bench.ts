@@ -149,7 +149,7 @@ const bench: Benchmark = {
   async run({ quick }) {
     const figures: Figure[] = [];
     for (const { label, signer } of SIGNERS) {
-      const { checks, bare, ratio: cpuRatio, cryptoUs } = await measure(signer, quick ? 6 : 60, quick ? 100 : 100);
+      const { checks, bare, ratio: cpuRatio, cryptoUs } = await measure(signer, quick ? 4 : 60, quick ? 60 : 100);
       const bareUs = 1000 / perSecond(bare, 'cpuMs') * 1000;
       const checkUs = 1000 / perSecond(checks, 'cpuMs') * 1000;
       const crypto = cryptoUs > 0 ? `; of the ${(checkUs - bareUs).toFixed(0)} µs CPU added per check, ${cryptoUs.toFixed(0)} µs is the province scheme's own sealing and opening, leaving ${((checkUs - bareUs - cryptoUs) / bareUs * 100).toFixed(1)}% for the rest of the client` : '';

@@ -7,7 +7,7 @@ import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './bre
 import { buildEnvelope, MsgIdSource, ResponseEnvelopeSchema, type EnvelopeIdentity, type ResponseEnvelope } from './envelope.js';
 import { WireError, type PlatformSigner } from './signing/index.js';
 import type { PlatformTransaction } from './transaction.js';
-import { TransportError, type PlatformTransport } from './transport.js';
+import { TransportError, type PlatformTransport, type WireAnswer } from './transport.js';
 import { isSignInRejection, SIGN_IN, signInInput } from './tx/9001-sign-in.js';
 
 export interface PlatformClientOptions {
@@ -62,9 +62,19 @@ export class PlatformClient {
   }
 
   /** Sends one transaction and returns its validated `output`. */
-  async call<S extends TSchema>(tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs = ''): Promise<Static<S>> {
-    const observer = this.options.observer;
-    if (!observer) return this.callOnce(tx, input, insuplcAdmdvs);
+  call<S extends TSchema>(tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs = ''): Promise<Static<S>> {
+    return this.options.observer ? this.observed(this.options.observer, tx, input, insuplcAdmdvs) : this.callOnce(tx, input, insuplcAdmdvs);
+  }
+
+  status(): { breaker: BreakerSnapshot; signedIn: boolean; signedInAt: string | null } {
+    return { breaker: this.breaker.snapshot(), signedIn: this.signIn !== null, signedInAt: this.signIn ? new Date(this.signIn.at).toISOString() : null };
+  }
+
+  async close(): Promise<void> {
+    await this.options.transport.close();
+  }
+
+  private async observed<S extends TSchema>(observer: PlatformObserver, tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs: string): Promise<Static<S>> {
     const started = performance.now();
     try {
       const output = await this.callOnce(tx, input, insuplcAdmdvs);
@@ -76,7 +86,8 @@ export class PlatformClient {
     }
   }
 
-  private async callOnce<S extends TSchema>(tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs: string): Promise<Static<S>> {
+  /** Breaker, sign-in and one exchange; a rejected sign_no is renewed once and the message sent again. */
+  private async callOnce<S extends TSchema>(tx: PlatformTransaction<S>, input: Record<string, unknown>, admdvs: string): Promise<Static<S>> {
     if (!this.breaker.admit()) {
       const { probeAt } = this.breaker.snapshot();
       throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'breaker-open', retryInMs: Math.max(0, (probeAt ?? 0) - this.clock()) }, false);
@@ -84,7 +95,12 @@ export class PlatformClient {
     const deadline = this.clock() + this.options.timeoutMs;
     let envelope: ResponseEnvelope;
     try {
-      envelope = await this.exchangeSignedIn(tx, input, insuplcAdmdvs, deadline);
+      const signNo = this.validSignNo() ?? (await this.sharedSignIn(deadline));
+      envelope = await this.exchange(tx, input, signNo, admdvs, deadline);
+      if (String(envelope.infcode) !== '0' && isSignInRejection(envelope.err_msg)) {
+        if (this.signIn?.signNo === signNo) this.signIn = null;
+        envelope = await this.exchange(tx, input, this.validSignNo() ?? (await this.sharedSignIn(deadline)), admdvs, deadline);
+      }
     } catch (err) {
       if (err instanceof PlatformFault && !err.unhealthy) this.breaker.succeeded();
       else this.breaker.failed();
@@ -98,26 +114,12 @@ export class PlatformClient {
     return checkOutput(tx, envelope.output);
   }
 
-  status(): { breaker: BreakerSnapshot; signedIn: boolean; signedInAt: string | null } {
-    return { breaker: this.breaker.snapshot(), signedIn: this.signIn !== null, signedInAt: this.signIn ? new Date(this.signIn.at).toISOString() : null };
-  }
-
-  async close(): Promise<void> {
-    await this.options.transport.close();
-  }
-
-  /** One exchange under a valid sign_no; a rejected sign_no is renewed once and the message sent again. */
-  private async exchangeSignedIn(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, admdvs: string, deadline: number): Promise<ResponseEnvelope> {
-    const signNo = await this.currentSignNo(deadline);
-    const first = await this.exchange(tx, input, signNo, admdvs, deadline);
-    if (String(first.infcode) === '0' || !isSignInRejection(first.err_msg)) return first;
-    if (this.signIn?.signNo === signNo) this.signIn = null;
-    return this.exchange(tx, input, await this.currentSignNo(deadline), admdvs, deadline);
+  private validSignNo(): string | undefined {
+    return this.signIn && this.clock() - this.signIn.at < this.options.signInMaxAgeMs ? this.signIn.signNo : undefined;
   }
 
   /** Concurrent calls share one sign-in. */
-  private currentSignNo(deadline: number): Promise<string> | string {
-    if (this.signIn && this.clock() - this.signIn.at < this.options.signInMaxAgeMs) return this.signIn.signNo;
+  private sharedSignIn(deadline: number): Promise<string> {
     this.pendingSignIn ??= this.doSignIn(deadline).finally(() => {
       this.pendingSignIn = null;
     });
@@ -139,8 +141,11 @@ export class PlatformClient {
   private async exchange(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, signNo: string, admdvs: string, deadline: number): Promise<ResponseEnvelope> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(tx, input, signNo, admdvs, deadline);
-      } catch (err) {
+        const remaining = deadline - this.clock();
+        if (remaining <= 0) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'timeout' }, true);
+        return this.read(tx, await this.send(tx, input, signNo, admdvs, remaining));
+      } catch (caught) {
+        const err = caught instanceof TransportError ? transportFault(tx.infno, caught) : caught;
         const backoff = BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
         const again = err instanceof PlatformFault && err.retryable && tx.idempotent && attempt <= this.options.retries && this.clock() + backoff < deadline;
         if (!again) {
@@ -152,28 +157,21 @@ export class PlatformClient {
     }
   }
 
-  private async attempt(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, signNo: string, admdvs: string, deadline: number): Promise<ResponseEnvelope> {
+  private send(tx: PlatformTransaction<TSchema>, input: Record<string, unknown>, signNo: string, admdvs: string, remaining: number): Promise<WireAnswer> {
     const { identity, signer, transport } = this.options;
-    const remaining = deadline - this.clock();
-    if (remaining <= 0) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'timeout' }, true);
     const now = new Date(this.clock());
     const envelope = buildEnvelope(identity, { infno: tx.infno, msgid: this.msgIds.next(identity.fixmedinsCode, now), signNo, insuplcAdmdvs: admdvs, signtype: signer.signtype, input }, now);
-    let answer;
-    try {
-      answer = await transport.post(tx.infno, signer.seal(JSON.stringify(envelope)), remaining);
-    } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
-      // An answer too large to be one is garbage, not an outage: not worth sending again.
-      if (err.kind === 'too-large') throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'malformed', message: err.message }, true, false, err);
-      throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: err.kind }, true, err.kind === 'connection', err);
-    }
+    return transport.post(tx.infno, signer.seal(JSON.stringify(envelope)), remaining);
+  }
+
+  private read(tx: PlatformTransaction<TSchema>, answer: WireAnswer): ResponseEnvelope {
     if (answer.status >= 500) throw new PlatformFault('PLATFORM_UNAVAILABLE', { infno: tx.infno, cause: 'http-status', status: answer.status }, true, true);
     // A gateway refusing us (401, 403, 404...) will refuse every call: as unhealthy as a dead platform.
     if (answer.status !== 200) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'http-status', status: answer.status }, true);
     if (tx.answersWithFile && answer.bytes && !/json/i.test(answer.headers['content-type'] ?? '')) return { infcode: 0, output: answer.bytes };
     let parsed: unknown;
     try {
-      parsed = JSON.parse(signer.open(answer));
+      parsed = JSON.parse(this.options.signer.open(answer));
     } catch (err) {
       const cause = err instanceof WireError ? err.kind : 'malformed';
       throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause, message: err instanceof WireError ? err.message : 'answer is not JSON' }, true, false, err);
@@ -181,6 +179,12 @@ export class PlatformClient {
     if (!RESPONSE_ENVELOPE.Check(parsed)) throw new PlatformFault('PLATFORM_ERROR', { infno: tx.infno, cause: 'malformed', message: 'answer is not a response envelope' }, true);
     return parsed;
   }
+}
+
+function transportFault(infno: string, err: TransportError): PlatformFault {
+  // An answer too large to be one is garbage, not an outage: not worth sending again.
+  if (err.kind === 'too-large') return new PlatformFault('PLATFORM_ERROR', { infno, cause: 'malformed', message: err.message }, true, false, err);
+  return new PlatformFault('PLATFORM_UNAVAILABLE', { infno, cause: err.kind }, true, err.kind === 'connection', err);
 }
 
 // Compiled once per schema: the interpreted check costs more than the loopback round trip.

@@ -43,16 +43,20 @@ export class AccountService {
     }
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.query(key, credential).finally(() => this.inFlight.delete(key));
+      pending = this.query(key, credential);
       this.inFlight.set(key, pending);
     }
     return pending;
   }
 
   private async query(key: string, credential: PersonCredential): Promise<AccountStatus> {
-    const status = eligibilityOf(await queryPerson(this.client, credential));
-    if (this.options.cacheMs > 0) this.remember(key, status);
-    return status;
+    try {
+      const status = eligibilityOf(await queryPerson(this.client, credential));
+      if (this.options.cacheMs > 0) this.remember(key, status);
+      return status;
+    } finally {
+      this.inFlight.delete(key);
+    }
   }
 
   private remember(key: string, status: AccountStatus): void {
