@@ -33,7 +33,13 @@ export async function registerOpenApi(app: FastifyInstance, { version }: { versi
   await app.register(async (docs) => {
     markPublic(docs);
     docs.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: false } });
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      theme: { title: 'Checkout guard API' },
+      // The spec from /openapi.json; no topbar inviting other URLs; tokens are not kept in the browser.
+      uiConfig: { url: '/openapi.json', layout: 'BaseLayout', docExpansion: 'list', deepLinking: true, persistAuthorization: false },
+    });
   });
 }
 
