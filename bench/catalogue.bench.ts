@@ -16,8 +16,8 @@ import type { Benchmark, Figure } from './harness.js';
  * - import: the whole path (zip inflate, UTF-8 check, parse and validate every row, staged
  *   writes, activation, the in-memory index) beside a plain better-sqlite3 prepared INSERT of
  *   the same parsed rows into the same table in one transaction, on the same disk, same run.
- * - lookups by national code and by barcode on the in-memory index, beside a bare Map.get
- *   of the same keys (the floor any index pays).
+ * - lookups by national code and by barcode (resolve, then get: what the rules engine does)
+ *   on the in-memory index, beside a bare Map.get of the same keys (the floor any index pays).
  * - the service's memory (RSS) with the national catalogue and mapping loaded, beside the
  *   same service with the sample catalogue, each in a fresh process.
  */
@@ -80,7 +80,7 @@ function bestOf(rounds: number, ms: number, variants: ((k: number) => unknown)[]
 const bench: Benchmark = {
   name: 'catalogue',
   async run({ quick }) {
-    const rows = quick ? 20_000 : NATIONAL_ROWS;
+    const rows = quick ? 5_000 : NATIONAL_ROWS;
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-catalogue-'));
     try {
       const files = await writeNational(path.join(dir, 'files'), rows);
@@ -95,9 +95,11 @@ const bench: Benchmark = {
       const entries = [...index.entries()];
       const baselineRate = plainInsert(path.join(dir, 'baseline'), entries);
 
-      // Lookups in a shuffled order of every code and barcode, so caches do not flatter.
-      const codes = entries.map((e) => e.code).sort(() => Math.random() - 0.5);
-      const barcodes = codes.map((c) => nationalBarcode(Number(c.slice(-9))));
+      // Lookups of every code and barcode in a shuffled order, each key a fresh string as a
+      // request's JSON gives it (not the index's own string object), so caches do not flatter.
+      const fresh = (s: string) => JSON.parse(JSON.stringify(s)) as string;
+      const codes = entries.map((e) => e.code).sort(() => Math.random() - 0.5).map(fresh);
+      const barcodes = codes.map((c) => fresh(nationalBarcode(Number(c.slice(-9)))));
       const plain = new Map(entries.map((e) => [e.code, e]));
       const [byCode, byBarcode, bareMap] = <[number, number, number]>bestOf(quick ? 3 : 7, quick ? 100 : 300, [
         (k) => index.get(codes[k % codes.length]!),
@@ -118,11 +120,11 @@ const bench: Benchmark = {
         },
         {
           figure: `lookup by national code (${index.size.toLocaleString('en-US')} entries)`, value: byCode, unit: 'lookups/s',
-          baseline: 'bare Map.get of the same keys', baselineValue: bareMap, ratio: byCode / bareMap, goal: '> 200,000 lookups/s', met: byCode > 200_000,
+          baseline: 'bare Map.get of the same fresh keys', baselineValue: bareMap, ratio: byCode / bareMap, goal: '> 200,000 lookups/s', met: byCode > 200_000,
         },
         {
           figure: `lookup by barcode (${index.mappedItems.toLocaleString('en-US')} mapped items)`, value: byBarcode, unit: 'lookups/s',
-          baseline: 'bare Map.get of the same keys', baselineValue: bareMap, ratio: byBarcode / bareMap, goal: '> 200,000 lookups/s', met: byBarcode > 200_000,
+          baseline: 'bare Map.get of the same fresh keys', baselineValue: bareMap, ratio: byBarcode / bareMap, goal: '> 200,000 lookups/s', met: byBarcode > 200_000,
         },
         {
           figure: `service RSS with the ${rows.toLocaleString('en-US')}-row catalogue and mapping loaded`, value: full.rss, unit: 'MiB',

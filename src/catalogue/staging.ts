@@ -32,9 +32,9 @@ export interface NewVersion {
  *
  * Rows go in short transactions of a few thousand so that the counter's own writes (the
  * audit trail shares this connection) interleave with a national-size import instead of
- * waiting seconds behind it. Those chunks commit without fsync (synchronous=NORMAL, set
- * and restored around each chunk, while no other statement can run): a crash may lose
- * staging rows, which are discarded anyway, and the activating commit is fully synced.
+ * waiting seconds behind it. Those chunks commit without fsync or checkpoint (set and
+ * restored around each chunk, while no other statement can run): a crash may lose staging
+ * rows, which are discarded anyway, and the activating commit is fully synced.
  */
 export class StagedVersion {
   private readonly insert: Database.Statement;
@@ -78,7 +78,7 @@ export class StagedVersion {
 
   flush(): void {
     if (this.pending.length === 0) return;
-    relaxedSync(this.sqlite, () => this.insertChunk(this.pending));
+    bulkChunk(this.sqlite, () => this.insertChunk(this.pending));
     this.written += this.pending.length;
     this.pending = [];
   }
@@ -113,18 +113,25 @@ export function activate(sqlite: Database.Database, id: number, fields?: Version
 /** Deletes a version's entries and mappings a chunk at a time, so the service keeps answering meanwhile. */
 export async function deleteVersionRows(sqlite: Database.Database, id: number): Promise<void> {
   const entries = sqlite.prepare(`DELETE FROM catalogue_entries WHERE rowid IN (SELECT rowid FROM catalogue_entries WHERE version_id = ? LIMIT ${CHUNK})`);
-  while (relaxedSync(sqlite, () => entries.run(id).changes) > 0) await nextTurn();
+  while (bulkChunk(sqlite, () => entries.run(id).changes) > 0) await nextTurn();
   sqlite.prepare('DELETE FROM item_mappings WHERE version_id = ?').run(id);
 }
 
-/** Runs fn with synchronous=NORMAL, restoring the connection's setting afterwards. */
-function relaxedSync<T>(sqlite: Database.Database, fn: () => T): T {
-  const was = sqlite.pragma('synchronous', { simple: true }) as number;
-  if (was <= 1) return fn();
+/**
+ * Runs one bulk chunk with synchronous=NORMAL and no automatic checkpoint, restoring both
+ * afterwards. Checkpointing after every chunk would copy the growing WAL into the database
+ * over and over; instead the activating commit, back under the connection's settings,
+ * checkpoints once.
+ */
+function bulkChunk<T>(sqlite: Database.Database, fn: () => T): T {
+  const sync = sqlite.pragma('synchronous', { simple: true }) as number;
+  const checkpoint = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
   sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('wal_autocheckpoint = 0');
   try {
     return fn();
   } finally {
-    sqlite.pragma(`synchronous = ${was}`);
+    sqlite.pragma(`wal_autocheckpoint = ${checkpoint}`);
+    sqlite.pragma(`synchronous = ${sync}`);
   }
 }

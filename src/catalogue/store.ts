@@ -10,8 +10,7 @@ import { sha256File } from './io/file-bytes.js';
 import { column1301 } from './formats/nhsa-1301.js';
 import type { MappingRow } from './formats/item-mapping.js';
 import { WORKBOOK_SHEET } from './formats/workbook.js';
-import { PARALLEL_BYTES, read1301Auto } from './parallel-1301.js';
-import { detectFormat, readMapping, readPolicy, readWorkbook, type FileFormat, type FileMeta, type RowBatch } from './readers.js';
+import { detectFormat, read1301, readMapping, readPolicy, readWorkbook, type FileFormat, type FileMeta, type RowBatch } from './readers.js';
 import { activate, deleteVersionRows, StagedVersion } from './staging.js';
 
 export { ImportError } from './import-error.js';
@@ -36,8 +35,6 @@ export interface ImportResult {
 export interface CatalogueStoreOptions {
   /** Versions of each kind kept with their rows (for rollback and diff); older ones are pruned. */
   keepVersions?: number;
-  /** 1301 text at least this large is parsed on a worker thread (default PARALLEL_BYTES). */
-  parallelBytes?: number;
 }
 
 const VERSION_COLUMNS = `id, kind, format, source, label, platform_ver AS platformVer, based_on AS basedOn, row_count AS rowCount,
@@ -63,11 +60,9 @@ export class CatalogueStore {
   private current: CatalogueIndex;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly keep: number;
-  private readonly parallelBytes: number;
 
   constructor(private readonly store: DataStore, options: CatalogueStoreOptions = {}) {
     this.keep = Math.max(2, options.keepVersions ?? 12);
-    this.parallelBytes = options.parallelBytes ?? PARALLEL_BYTES;
     this.discardLeftovers();
     this.current = this.loadActive();
   }
@@ -163,7 +158,7 @@ export class CatalogueStore {
         // A code twice in one file is an error; a later page of a download may update an earlier one.
         const seen = pages ? new Map<string, CatalogueEntry>() : entries;
         const lines: number[] = [];
-        const reader = readCatalogue(file, format, meta, strings, this.parallelBytes, onProgress);
+        const reader = readCatalogue(file, format, meta, strings, onProgress);
         for await (const batch of reader.batches) {
           for (let i = 0; i < batch.rows.length; i++) {
             const parsed = batch.rows[i]!;
@@ -365,11 +360,11 @@ interface CatalogueReader {
   position(at: number): Position;
 }
 
-function readCatalogue(file: string, format: FileFormat, meta: FileMeta, strings: StringTable, parallelBytes: number, onProgress?: ProgressFn): CatalogueReader {
+function readCatalogue(file: string, format: FileFormat, meta: FileMeta, strings: StringTable, onProgress?: ProgressFn): CatalogueReader {
   switch (format) {
     case '1301-zip':
     case '1301-text':
-      return { batches: read1301Auto(file, format, meta, strings, parallelBytes, onProgress), unit: 'line', codeColumn: column1301('med_list_codg'), position: (line) => ({ line }) };
+      return { batches: read1301(file, format, meta, strings, onProgress), unit: 'line', codeColumn: column1301('med_list_codg'), position: (line) => ({ line }) };
     case 'workbook-xlsx':
       return { batches: readWorkbook(file, format, strings, onProgress), unit: 'row', codeColumn: '药品代码', position: (row) => ({ row, sheet: WORKBOOK_SHEET }) };
     case 'workbook-csv':

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { format1301Line } from '../../src/catalogue/formats/nhsa-1301.js';
 import { detectFormat } from '../../src/catalogue/readers.js';
-import { ImportError } from '../../src/catalogue/import-error.js';
-import { CatalogueStore } from '../../src/catalogue/store.js';
 import { SAMPLE_ROWS } from '../../catalogue/sample-rows.js';
 import { sample1301Text, sampleWorkbookCsv, csvLine } from '../../catalogue/make-samples.js';
 import { WORKBOOK_HEADERS } from '../../src/catalogue/formats/workbook.js';
@@ -124,22 +122,3 @@ describe('importing each format', () => {
   });
 });
 
-describe('a large 1301 file is parsed on a worker thread', () => {
-  it('with the same entries, version facts and errors as in-thread', async () => {
-    const worker = tempCatalogue();
-    try {
-      const threaded = new CatalogueStore(worker.store, { parallelBytes: 0 });
-      const a = await threaded.importFile(sample('sample-1301.zip'));
-      const b = await t.catalogue.importFile(sample('sample-1301.zip'));
-      expect({ ...a.version, importedAt: '', activatedAt: '' }).toEqual({ ...b.version, importedAt: '', activatedAt: '' });
-      expect([...threaded.index.entries()]).toEqual([...t.catalogue.index.entries()]);
-      const bad = sample1301Text().replace('2020-01-01', '2020-02-30');
-      const err = await threaded.importFile(worker.file('bad.txt', bad)).catch((e: ImportError) => e);
-      expect(err).toBeInstanceOf(ImportError);
-      expect((err as ImportError).detail()).toEqual({ file: 'bad.txt', line: 1, column: 'begndate (column 37)', problem: 'not a date: "2020-02-30"' });
-      expect(threaded.index.version?.id).toBe(a.version.id);
-    } finally {
-      worker.close();
-    }
-  });
-});

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { ImportError } from '../import-error.js';
 
@@ -7,18 +8,41 @@ export interface LineBatch {
   lines: string[];
 }
 
+/** A run of whole lines as byte ranges of `buf` (end excludes CR and LF), checked to be UTF-8. */
+export interface LineRanges {
+  first: number;
+  buf: Buffer;
+  starts: number[];
+  ends: number[];
+}
+
 const NL = 0x0a;
+const CR = 0x0d;
 
 /**
- * Splits a byte stream into UTF-8 lines. Bytes are decoded a run of whole lines at a time with
- * a fatal decoder, so a file in another encoding (GBK from Excel, most often) fails at the
- * exact line instead of importing mojibake. A leading byte-order mark is dropped; CRLF is fine.
+ * Splits a byte stream into lines of UTF-8. Each run of whole lines is checked before anything
+ * reads it, so a file in another encoding (GBK from Excel, most often) fails at the exact line
+ * instead of importing mojibake. A leading byte-order mark is dropped; CRLF is fine.
  */
-export async function* utf8Lines(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<LineBatch> {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export async function* utf8LineRanges(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<LineRanges> {
   let carry: Buffer = Buffer.alloc(0);
   let next = 1;
   let first = true;
+  const batch = (bytes: Buffer): LineRanges => {
+    if (!isUtf8(bytes)) throw encodingError(bytes, next, file);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let s = 0; s <= bytes.length; ) {
+      let e = bytes.indexOf(NL, s);
+      if (e < 0) e = bytes.length;
+      starts.push(s);
+      ends.push(e > s && bytes[e - 1] === CR ? e - 1 : e);
+      s = e + 1;
+    }
+    const out = { first: next, buf: bytes, starts, ends };
+    next += starts.length;
+    return out;
+  };
   for await (const chunk of chunks) {
     let bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     if (first && bytes.length >= 3) {
@@ -31,29 +55,19 @@ export async function* utf8Lines(chunks: AsyncIterable<Buffer>, file: string): A
       continue;
     }
     carry = Buffer.from(bytes.subarray(end + 1));
-    const batch = decodeLines(decoder, bytes.subarray(0, end), next, file);
-    next += batch.lines.length;
-    yield batch;
+    yield batch(bytes.subarray(0, end));
   }
   if (carry.length > 0) {
     if (first && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) carry = carry.subarray(3);
-    yield decodeLines(decoder, carry, next, file);
+    yield batch(carry);
   }
 }
 
-function decodeLines(decoder: TextDecoder, bytes: Buffer, first: number, file: string): LineBatch {
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    throw encodingError(bytes, first, file);
+/** The same lines as strings. */
+export async function* utf8Lines(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<LineBatch> {
+  for await (const { first, buf, starts, ends } of utf8LineRanges(chunks, file)) {
+    yield { first, lines: starts.map((s, i) => buf.toString('utf8', s, ends[i])) };
   }
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
-  }
-  return { first, lines };
 }
 
 /** Finds the first line that is not UTF-8 and says what it looks like. */
