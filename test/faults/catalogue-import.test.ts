@@ -9,12 +9,13 @@ import { format1301Line } from '../../src/catalogue/formats/nhsa-1301.js';
 import { runCli, spawnCli, startService } from './service-process.js';
 
 /**
- * `catalogue import` killed with SIGKILL part-way through a large file, at several points:
+ * `catalogue import` killed with SIGKILL part-way through a large file, at points set by a
+ * calibration import of the same file (so they land inside the import on a fast or slow machine):
  * the previous version must stay active and whole, the database must pass SQLite's integrity
  * check, and the next import must succeed as if nothing had happened.
  */
 
-const ROWS = Number(process.env['CATALOGUE_KILL_ROWS'] ?? 40_000);
+const ROWS = Number(process.env['CATALOGUE_KILL_ROWS'] ?? 60_000);
 const work = mkdtempSync(path.join(tmpdir(), 'guard-catalogue-kill-'));
 const dataDir = path.join(work, 'data');
 const bigFile = path.join(work, 'big-1301.txt');
@@ -36,10 +37,29 @@ async function writeBigFile(): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-const walBytes = () => {
-  const wal = path.join(dataDir, 'checkout-guard.db-wal');
+const walBytes = (dir: string) => {
+  const wal = path.join(dir, 'checkout-guard.db-wal');
   return existsSync(wal) ? statSync(wal).size : 0;
 };
+
+/** Starts `catalogue import` of the big file; `writing()` resolves once its writes show in the WAL. */
+function startImport(dir: string) {
+  const walBefore = walBytes(dir);
+  const child = spawnCli(['catalogue', 'import', bigFile], { dataDir: dir });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  let finished = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    finished = true;
+    resolve(code);
+  }));
+  const writing = async () => {
+    const deadline = Date.now() + 120_000;
+    while (!finished && walBytes(dir) <= walBefore + 64 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  };
+  return { child, exited, writing, finished: () => finished, output: () => output };
+}
 
 /** What the service itself reports as the active catalogue, and whether it finds a sample code and the big file's last code. */
 async function activeCatalogue(): Promise<{ version: unknown; rows: number; sample: number; big: number }> {
@@ -64,9 +84,21 @@ function integrity(): string {
 
 describe('catalogue import interrupted by kill -9', () => {
   let before: Awaited<ReturnType<typeof activeCatalogue>>;
+  /** How long an uninterrupted import of the big file writes, on this machine today. */
+  let writeMs = 0;
 
   beforeAll(async () => {
     await writeBigFile();
+    // Calibrate the kill points on a scratch folder prepared the same way.
+    const scratch = path.join(work, 'scratch');
+    expect((await runCli(['catalogue', 'import', SAMPLE], { dataDir: scratch })).code).toBe(0);
+    const calibration = startImport(scratch);
+    await calibration.writing();
+    const started = Date.now();
+    expect(await calibration.exited, calibration.output()).toBe(0);
+    writeMs = Date.now() - started;
+    rmSync(scratch, { recursive: true, force: true });
+
     const first = await runCli(['catalogue', 'import', SAMPLE], { dataDir });
     expect(first.code, first.output).toBe(0);
     before = await activeCatalogue();
@@ -74,23 +106,15 @@ describe('catalogue import interrupted by kill -9', () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  // Kill soon after the import starts writing, then later and later into it.
-  for (const afterMs of [0, 400, 1500]) {
-    it(`killed ${afterMs} ms after it starts writing: the previous version stays active and whole`, async () => {
-      const walBefore = walBytes();
-      const child = spawnCli(['catalogue', 'import', bigFile], { dataDir });
-      let output = '';
-      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      let finished = false;
-      void exited.then(() => (finished = true));
-      const deadline = Date.now() + 60_000;
-      while (!finished && walBytes() <= walBefore + 64 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, afterMs));
-      expect(finished, `the import ended before it could be killed (raise CATALOGUE_KILL_ROWS): ${output}`).toBe(false);
-      child.kill('SIGKILL');
-      await exited;
+  // Kill just after the import starts writing, half-way, and near the end of its writing time.
+  for (const fraction of [0.05, 0.5, 0.8]) {
+    it(`killed ${fraction * 100}% into its writing time: the previous version stays active and whole`, async () => {
+      const run = startImport(dataDir);
+      await run.writing();
+      await new Promise((r) => setTimeout(r, writeMs * fraction));
+      expect(run.finished(), `the import ended before it could be killed (writing took ${writeMs} ms when calibrated): ${run.output()}`).toBe(false);
+      run.child.kill('SIGKILL');
+      await run.exited;
 
       expect(integrity()).toBe('ok');
       // Same version, same rows, the sample's codes found and none of the killed import's.
