@@ -36,7 +36,8 @@ let secrets: string[];
 beforeAll(async () => {
   process.on('unhandledRejection', onEscape);
   process.on('uncaughtException', onEscape);
-  t = await startTestApp();
+  // The per-token rate limit would turn thousands of requests a minute into 429s: this suite is about content, not volume.
+  t = await startTestApp({ rateLimitPerMinute: 1_000_000 });
   const { cardSession } = await readScenario(t, 'normal');
   // Full personal values of every virtual card: none may appear in any answer.
   secrets = [...loadVirtualCards(t.app.services.config.devicesDir).values()].flatMap((c) => [c.chip.ef06.idNumber, c.chip.ef05.cardNumber, ...(c.chip.ef06.name.length > 1 ? [c.chip.ef06.name] : [])]);
