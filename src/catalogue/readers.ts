@@ -95,7 +95,7 @@ export async function* read1301(file: string, format: '1301-zip' | '1301-text', 
         located(file, { line: first + i }, err);
       }
       const ver = parsed.entry.listVersion;
-      if (ver && (meta.platformVer === null || compareVer(ver, meta.platformVer) > 0)) {
+      if (ver && ver !== meta.platformVer && (meta.platformVer === null || compareVer(ver, meta.platformVer) > 0)) {
         meta.platformVer = ver;
         meta.label = parsed.verName ?? meta.label;
       }

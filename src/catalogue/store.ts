@@ -162,13 +162,15 @@ export class CatalogueStore {
         for await (const batch of reader.batches) {
           for (let i = 0; i < batch.rows.length; i++) {
             const parsed = batch.rows[i]!;
-            if (seen.has(parsed.code)) {
+            const entry = withPolicy(parsed, previous.get(parsed.code));
+            // One hash lookup per row: a code seen before leaves the size unchanged.
+            const size = seen.size;
+            seen.set(entry.code, entry);
+            if (seen.size === size) {
               const first = lines[[...seen.keys()].indexOf(parsed.code)];
               throw new ImportError(file, reader.position(batch.at[i]!), reader.codeColumn, `duplicate code ${parsed.code} (first at ${reader.unit} ${first})`);
             }
-            const entry = withPolicy(parsed, previous.get(parsed.code));
-            if (seen !== entries) seen.set(entry.code, entry);
-            entries.set(entry.code, entry);
+            if (seen !== entries) entries.set(entry.code, entry);
             lines.push(batch.at[i]!);
             if (!pages) staged.add(entry);
           }

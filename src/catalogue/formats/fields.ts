@@ -43,7 +43,7 @@ const seenDates = new Map<string, string>();
 export function insuranceClass(v: string | undefined, column: string): InsuranceClass | null {
   const t = optional(v);
   if (t === null || t === '0' || t === '00') return null;
-  switch (t.replace(/类$/, '')) {
+  switch (t.endsWith('类') ? t.slice(0, -1) : t) {
     case '甲': case '01': case '1': case 'A': return 'A';
     case '乙': case '02': case '2': case 'B': return 'B';
     case '丙': case '03': case '3': case 'C': return 'C';
