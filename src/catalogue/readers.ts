@@ -81,6 +81,8 @@ export async function* read1301(file: string, format: '1301-zip' | '1301-text', 
     chunks = fileChunks(file, onProgress);
   }
   const fields: (string | undefined)[] = new Array<string | undefined>(COLUMNS_1301.length + 1).fill(undefined);
+  // Fields decoded from bytes are fresh strings already: share the repeated ones, copy none.
+  const sink: StringSink = { intern: (s) => strings.intern(s), detach: (s) => s };
   for await (const { first, buf, starts, ends } of utf8LineRanges(chunks, file)) {
     const rows: CatalogueEntry[] = [];
     const at: number[] = [];
@@ -90,7 +92,7 @@ export async function* read1301(file: string, format: '1301-zip' | '1301-text', 
       if (blank(buf, s, e)) continue;
       let parsed;
       try {
-        parsed = parse1301Fields(fields, strings, lineFields(buf, s, e, fields));
+        parsed = parse1301Fields(fields, sink, lineFields(buf, s, e, fields));
       } catch (err) {
         located(file, { line: first + i }, err);
       }

@@ -16,8 +16,6 @@ import type { CatalogueStore, ImportResult } from '../../catalogue/store.js';
 import { ServiceFault } from '../../reasons.js';
 import { errorResponses } from '../schemas.js';
 
-export { publicEntry } from '../../catalogue/public-entry.js';
-
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Code = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9]+$', examples: ['XC10AAA058A001010100123'] });
 
