@@ -1,12 +1,11 @@
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ROWS } from '../../catalogue/sample-rows.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { format1301Line } from '../../src/catalogue/formats/nhsa-1301.js';
-import { runCli, spawnCli, startService } from './service-process.js';
+import { integrityCheck, runCli, spawnCli, startService } from './service-process.js';
 
 /**
  * `catalogue import` killed with SIGKILL part-way through a large file, at points set by a
@@ -73,15 +72,6 @@ async function activeCatalogue(): Promise<{ version: unknown; rows: number; samp
   }
 }
 
-function integrity(): string {
-  const db = new Database(path.join(dataDir, 'checkout-guard.db'), { readonly: true });
-  try {
-    return db.pragma('integrity_check', { simple: true }) as string;
-  } finally {
-    db.close();
-  }
-}
-
 describe('catalogue import interrupted by kill -9', () => {
   let before: Awaited<ReturnType<typeof activeCatalogue>>;
   /** How long an uninterrupted import of the big file writes, on this machine today. */
@@ -116,7 +106,7 @@ describe('catalogue import interrupted by kill -9', () => {
       run.child.kill('SIGKILL');
       await run.exited;
 
-      expect(integrity()).toBe('ok');
+      expect(integrityCheck(dataDir)).toBe('ok');
       // Same version, same rows, the sample's codes found and none of the killed import's.
       expect(await activeCatalogue()).toEqual(before);
     });
@@ -128,6 +118,6 @@ describe('catalogue import interrupted by kill -9', () => {
     const now = await activeCatalogue();
     expect(now).toMatchObject({ rows: ROWS, big: 200, sample: 404 });
     expect(now.version).not.toEqual(before.version);
-    expect(integrity()).toBe('ok');
+    expect(integrityCheck(dataDir)).toBe('ok');
   });
 });

@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCard, startService, type ServiceProcess } from './service-process.js';
+import { integrityCheck, readCard, startService, type ServiceProcess } from './service-process.js';
 
 /**
  * The data folder full or read-only, for real: the service's folder lives on its own small
@@ -66,15 +65,6 @@ async function expectIntact(service: ServiceProcess, acknowledged: string[]): Pr
   if (verify.status !== 404) {
     expect(verify.status, verify.text).toBe(200);
     expect(verify.body.ok, verify.text).toBe(true);
-  }
-}
-
-function integrity(dataDir: string): string {
-  const db = new Database(path.join(dataDir, 'checkout-guard.db'), { readonly: true });
-  try {
-    return (db.pragma('integrity_check', { simple: true }) as string);
-  } finally {
-    db.close();
   }
 }
 
@@ -163,7 +153,7 @@ describe.skipIf(!mountable)('data folder full or read-only (tmpfs of 64 MiB)', (
     }
     await service.kill('SIGKILL');
     rmSync(filler);
-    expect(integrity(dataDir)).toBe('ok');
+    expect(integrityCheck(dataDir)).toBe('ok');
     service = await startService({ dataDir, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     await expectIntact(service, acknowledged);
   });

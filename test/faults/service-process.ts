@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { PROJECT_ROOT } from '../../src/config.js';
 
 /**
@@ -200,4 +201,14 @@ export async function readCard(service: ServiceProcess, scenario = 'normal'): Pr
   const read = await service.request('POST', '/v1/card/read', { role: 'cashier' });
   if (read.status !== 200 || typeof read.body?.cardSession !== 'string') throw new Error(`read ${scenario}: ${read.status} ${read.text}`);
   return read.body.cardSession as string;
+}
+
+/** SQLite's own verdict on the service's database file in a data folder ('ok' when sound), read while the service is stopped. */
+export function integrityCheck(dataDir: string): string {
+  const db = new Database(path.join(dataDir, 'checkout-guard.db'), { readonly: true });
+  try {
+    return db.pragma('integrity_check', { simple: true }) as string;
+  } finally {
+    db.close();
+  }
 }
