@@ -6,7 +6,7 @@ import { bindWarning } from './http/server-options.js';
 /** Longest wait for requests in flight at shutdown (a PIN typed on the keypad, a slow platform); systemd's TimeoutStopSec is above it. */
 const SHUTDOWN_GRACE_MS = 30_000;
 import { ConfigError, loadConfig } from './config.js';
-import { openDataStore } from './db/database.js';
+import { openDataStore, StorageError } from './db/database.js';
 import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue/cli.js';
 import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
@@ -114,7 +114,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(err instanceof ConfigError || (err as Error).name === 'ImportError' ? `error: ${(err as Error).message}` : err);
+    console.error(err instanceof ConfigError || err instanceof StorageError || (err as Error).name === 'ImportError' ? `error: ${(err as Error).message}` : err);
     process.exitCode = 1;
   },
 );

@@ -258,6 +258,11 @@ const DEFS = {
     message: { zh: '服务正在停止，不再接受新请求', en: 'The service is shutting down and takes no new requests' },
     remedy: { zh: '请稍后重试；服务重启后即可继续。', en: 'Try again in a moment; work continues once the service is back.' },
   },
+  STORAGE_UNAVAILABLE: {
+    group: 'system', severity: 'error',
+    message: { zh: '数据存储不可用（磁盘已满或只读），决定无法记录，因此未给出', en: 'Storage is unavailable (disk full or read-only): the decision could not be recorded, so none was given' },
+    remedy: { zh: '请联系药店IT检查数据盘空间和权限；这不是顾客的问题。', en: 'Call pharmacy IT to check the data disk\'s free space and permissions; this is not the customer\'s problem.' },
+  },
   INTERNAL_ERROR: {
     group: 'system', severity: 'error',
     message: { zh: '服务内部错误', en: 'Internal service error' },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { DataStore } from '../db/database.js';
+import { isStorageFault, type DataStore } from '../db/database.js';
 import { maskCardId, maskCardNumber, maskIdNumber, maskName } from '../mask.js';
 import { ServiceFault } from '../reasons.js';
 import { GroupCommitAppender, type ChainHead } from './appender.js';
@@ -112,7 +112,7 @@ export class AuditTrail {
         alg: this.algorithm,
       });
     } catch (err) {
-      throw new ServiceFault('INTERNAL_ERROR', { problem: 'the audit trail could not be written, so no decision was given; try again' }, { status: 503, cause: err });
+      throw new ServiceFault(isStorageFault(err) ? 'STORAGE_UNAVAILABLE' : 'INTERNAL_ERROR', { problem: 'the audit trail could not be written, so no decision was given; try again' }, { status: 503, cause: err });
     }
   }
 

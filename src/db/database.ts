@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -17,9 +17,18 @@ export interface DataStore {
 
 /** Opens (creating when needed) the service's SQLite file in WAL mode and applies pending migrations. */
 export function openDataStore(dataDir: string, fileName = 'checkout-guard.db'): DataStore {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, fileName);
-  const sqlite = new Database(file);
+  let sqlite: Database.Database;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // SQLite alone says "unable to open database file"; the folder's own answer names the cause.
+    accessSync(dataDir, constants.W_OK);
+    sqlite = new Database(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'the file system is read-only' : code === 'EACCES' || code === 'EPERM' ? 'the folder is not writable' : code === 'ENOSPC' ? 'the disk is full' : (err as Error).message;
+    throw new StorageError(`cannot open the data folder ${dataDir}: ${why} (set DATA_DIR to a writable folder)`, { cause: err });
+  }
   sqlite.pragma('journal_mode = WAL');
   // FULL makes every acknowledged commit survive power loss, not only a process kill.
   sqlite.pragma('synchronous = FULL');
@@ -28,4 +37,20 @@ export function openDataStore(dataDir: string, fileName = 'checkout-guard.db'): 
   const db = drizzle(sqlite);
   migrate(db, { migrationsFolder: path.join(PROJECT_ROOT, 'drizzle') });
   return { sqlite, db, file, close: () => sqlite.close() };
+}
+
+/** The data folder cannot be used: said in words an operator can act on, without a stack. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+/** SQLite's answers for a disk that is full, read-only or failing: the machine's fault, never the caller's. */
+const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/;
+
+export function isStorageFault(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (STORAGE_CODES.test(code) || code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES')) return true;
+  }
+  return false;
 }

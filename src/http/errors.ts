@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isStorageFault } from '../db/database.js';
 import { reason, ServiceFault, type Reason, type ReasonCode } from '../reasons.js';
 
 /** The error body of every non-2xx answer: one reason in the contract's shape. */
@@ -8,7 +9,7 @@ export interface ErrorBody {
   error: Reason;
 }
 
-const SYSTEM_503: ReadonlySet<ReasonCode> = new Set(['TERMINAL_UNAVAILABLE', 'TERMINAL_TIMEOUT', 'PSAM_MISSING', 'PLATFORM_UNAVAILABLE', 'PLATFORM_ERROR', 'CATALOGUE_NOT_LOADED', 'SERVICE_STOPPING']);
+const SYSTEM_503: ReadonlySet<ReasonCode> = new Set(['TERMINAL_UNAVAILABLE', 'TERMINAL_TIMEOUT', 'PSAM_MISSING', 'PLATFORM_UNAVAILABLE', 'PLATFORM_ERROR', 'CATALOGUE_NOT_LOADED', 'SERVICE_STOPPING', 'STORAGE_UNAVAILABLE']);
 
 /** The reason code of a 4xx answer that carries no reason of its own. */
 const CODE_BY_STATUS: Readonly<Record<number, ReasonCode>> = { 401: 'AUTH_REQUIRED', 403: 'FORBIDDEN_ROLE', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
@@ -44,6 +45,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendClientError(reply, status, problemOf(fe));
+    if (isStorageFault(err)) {
+      request.log.error({ err }, 'storage fault');
+      return reply.code(503).send({ error: reason('STORAGE_UNAVAILABLE', { requestId: request.id }) } satisfies ErrorBody);
+    }
     request.log.error({ err }, 'unexpected error');
     return reply.code(500).send({ error: reason('INTERNAL_ERROR', { requestId: request.id }) } satisfies ErrorBody);
   });

@@ -44,7 +44,11 @@ export class TokenStore {
     const now = this.now();
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
       this.touched.set(row.id, now);
-      this.store.db.update(apiTokens).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiTokens.id, row.id)).run();
+      try {
+        this.store.db.update(apiTokens).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiTokens.id, row.id)).run();
+      } catch {
+        // "Last used" is bookkeeping: a full or read-only disk must not refuse a caller who may only read.
+      }
     }
     return info(row);
   }

@@ -33,7 +33,7 @@ export const readinessRoutes = fp<{ store: DataStore; catalogue: CatalogueStore 
     try {
       store.sqlite.prepare('select 1').get();
     } catch {
-      out.push(reason('INTERNAL_ERROR', { part: 'database' }));
+      out.push(reason('STORAGE_UNAVAILABLE', { part: 'database' }));
     }
     if (!catalogue.index.loaded) out.push(reason('CATALOGUE_NOT_LOADED'));
     return out;
