@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { DataStore } from '../../db/database.js';
 import { apiTokens } from './schema.js';
 
@@ -25,8 +25,12 @@ const hash = (secret: string) => createHash('sha256').update(secret).digest('hex
 /** Per-caller API tokens; only a hash of each secret is stored. */
 export class TokenStore {
   private readonly touched = new Map<string, number>();
+  /** Prepared once: every authenticated request runs it, and building the query each time cost more than the lookup. */
+  private readonly activeByHash;
 
-  constructor(private readonly store: DataStore, private readonly now: () => number = Date.now) {}
+  constructor(private readonly store: DataStore, private readonly now: () => number = Date.now) {
+    this.activeByHash = store.db.select().from(apiTokens).where(and(eq(apiTokens.secretHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt))).prepare();
+  }
 
   create(name: string, role: Role): { token: string; info: TokenInfo } {
     const id = randomBytes(6).toString('hex');
@@ -39,7 +43,7 @@ export class TokenStore {
   /** The active token's caller, or undefined for a missing, unknown or revoked token. Revocation holds from the next request on. */
   verify(token: string | undefined): TokenInfo | undefined {
     if (!token || token.length > 200) return undefined;
-    const row = this.store.db.select().from(apiTokens).where(and(eq(apiTokens.secretHash, hash(token)), isNull(apiTokens.revokedAt))).get();
+    const row = this.activeByHash.get({ hash: hash(token) });
     if (!row) return undefined;
     const now = this.now();
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
