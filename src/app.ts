@@ -3,6 +3,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { PlatformClient } from './account/client.js';
 import { platformClient, platformSignerConfig } from './account/from-config.js';
 import { AccountService } from './account/service.js';
 import { AuditTrail } from './audit/trail.js';
@@ -48,6 +49,8 @@ export interface Services {
   audit: AuditTrail;
   counter: Counter;
   platformUrl: string;
+  /** The platform client, for its breaker and sign-in state. */
+  platform: PlatformClient;
   /** True when the built-in platform simulator answers for the platform. */
   simulator: boolean;
   /** Path of the bootstrap token file when this start created it. */
@@ -121,7 +124,7 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     const accounts = new AccountService(client, { cacheMs: config.accountCacheSeconds * 1000 });
     const counter = new Counter({ observer: metrics, terminal: timedTerminal(terminal, metrics), sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal, rules });
 
-    const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, simulator: !config.platformUrl, bootstrapTokens };
+    const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, platform: client, simulator: !config.platformUrl, bootstrapTokens };
     app.decorate('services', services);
 
     installErrorHandling(app);
