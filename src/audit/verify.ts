@@ -113,7 +113,7 @@ export async function verifyChain(sqlite: Db, file: string, options: { workers?:
     const size = Math.ceil(total / workers);
     const ranges: RangeInput[] = Array.from({ length: workers }, (_, i) => ({ from: from + i * size, to: Math.min(headSeq, from + (i + 1) * size - 1), prevHash: i === 0 ? anchor.hash : null }));
     try {
-      results = await Promise.all(ranges.filter((r) => r.from <= r.to).map((r) => runInWorker<RangeInput & { file: string }, RangeResult>(new URL('./verify.ts', import.meta.url), 'verifyRangeOfFile', { ...r, file })));
+      results = await Promise.all(ranges.filter((r) => r.from <= r.to).map((r) => runInWorker<RangeInput & { file: string }, RangeResult>(new URL(import.meta.url), 'verifyRangeOfFile', { ...r, file })));
     } catch {
       // No worker threads here (a stripped runtime, a memory limit): the same check on this thread.
       results = [verifyRange(sqlite, { from, to: headSeq, prevHash: anchor.hash })];
