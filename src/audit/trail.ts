@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isStorageFault, type DataStore } from '../db/database.js';
 import { maskCardId, maskCardNumber, maskIdNumber, maskName } from '../mask.js';
 import { ServiceFault } from '../reasons.js';
-import { GroupCommitAppender, type ChainHead } from './appender.js';
+import { chainWriter, GroupCommitAppender, headReader, type ChainHead } from './appender.js';
+import { offThreadCommitter } from './commit-worker.js';
 import { verifyArchiveFile, writeArchiveFile, ARCHIVE_FORMAT, type ArchiveFileCheck, type ArchiveRegisterRow } from './archive.js';
 import { canonicalJson, GENESIS_HASH, type HashAlgorithm } from './canonical.js';
 import type { Broken } from './chain.js';
@@ -74,6 +75,7 @@ export class AuditTrail {
   readonly algorithm: HashAlgorithm;
   readonly archiveDir: string;
   private readonly appender: GroupCommitAppender;
+  private readonly committer: ReturnType<typeof offThreadCommitter>;
   private readonly checkpoints: CheckpointStore;
   /** Verify and archive never overlap: an archive step removes records a verify is reading. */
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -84,7 +86,8 @@ export class AuditTrail {
     this.keys = new AuditKeys(options.dataDir);
     this.algorithm = options.algorithm;
     this.archiveDir = path.join(options.dataDir, 'audit-archive');
-    this.appender = new GroupCommitAppender(store.sqlite, options.maxBatch);
+    this.committer = offThreadCommitter(store.file, chainWriter(store.sqlite));
+    this.appender = new GroupCommitAppender(this.committer.commit, headReader(store.sqlite), options.maxBatch);
     this.checkpoints = new CheckpointStore(store.sqlite);
   }
 
@@ -303,7 +306,8 @@ export class AuditTrail {
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
-    this.appender.flush();
+    await this.appender.drain();
+    await this.committer.close();
     await this.exclusive.catch(() => undefined);
   }
 

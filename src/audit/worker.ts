@@ -10,14 +10,8 @@ import { Worker } from 'node:worker_threads';
  * tsx's own import API; this works alike under `tsx`, `node --import tsx` and vitest.
  */
 export function runInWorker<I, O>(moduleUrl: URL, exportName: string, input: I): Promise<O> {
-  const source = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.tsx)
-  .then((tsx) => tsx.tsImport(workerData.module, workerData.module))
-  .then((mod) => mod[workerData.exportName](workerData.input))
-  .then((result) => parentPort.postMessage({ result }), (err) => parentPort.postMessage({ error: String(err && err.stack || err) }));`;
   return new Promise<O>((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { tsx: tsxApi(), module: moduleUrl.href, exportName, input } });
+    const worker = startModuleWorker(moduleUrl, exportName, input, true);
     let settled = false;
     worker.once('message', (m: { result?: O; error?: string }) => {
       settled = true;
@@ -33,6 +27,25 @@ import(workerData.tsx)
       if (!settled) reject(new Error(`worker ${exportName} exited with code ${code}`));
     });
   });
+}
+
+/**
+ * Starts a worker that loads `exportName` from a TypeScript or JavaScript module. One-shot
+ * workers post the function's result (or `{ error }`); long-lived ones get the parent port as
+ * the second argument and talk over it themselves (a start-up failure arrives as `{ fatal }`).
+ */
+export function startModuleWorker(moduleUrl: URL, exportName: string, input: unknown, oneShot = false): Worker {
+  const run = oneShot
+    ? `.then((mod) => mod[workerData.exportName](workerData.input))
+  .then((result) => parentPort.postMessage({ result }), (err) => parentPort.postMessage({ error: String(err && err.stack || err) }));`
+    : `.then((mod) => mod[workerData.exportName](workerData.input, parentPort))
+  .catch((err) => parentPort.postMessage({ fatal: String(err && err.stack || err) }));`;
+  const source = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.tsx)
+  .then((tsx) => tsx.tsImport(workerData.module, workerData.module))
+  ${run}`;
+  return new Worker(source, { eval: true, workerData: { tsx: tsxApi(), module: moduleUrl.href, exportName, input } });
 }
 
 let tsxApiUrl: string | undefined;

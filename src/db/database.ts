@@ -30,13 +30,18 @@ export function openDataStore(dataDir: string, fileName = 'checkout-guard.db'): 
     throw new StorageError(`cannot open the data folder ${dataDir}: ${why} (set DATA_DIR to a writable folder)`, { cause: err });
   }
   sqlite.pragma('journal_mode = WAL');
+  configureConnection(sqlite);
+  const db = drizzle(sqlite);
+  migrate(db, { migrationsFolder: path.join(PROJECT_ROOT, 'drizzle') });
+  return { sqlite, db, file, close: () => sqlite.close() };
+}
+
+/** Settings every connection to the file needs (they are per connection, not per file). */
+export function configureConnection(sqlite: Database.Database): void {
   // FULL makes every acknowledged commit survive power loss, not only a process kill.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite);
-  migrate(db, { migrationsFolder: path.join(PROJECT_ROOT, 'drizzle') });
-  return { sqlite, db, file, close: () => sqlite.close() };
 }
 
 /** The data folder cannot be used: said in words an operator can act on, without a stack. */
