@@ -144,7 +144,11 @@ const bench: Benchmark = {
           const blank: number[] = [];
           for (let i = 0; i < loads; i++) {
             await page.goto(`${base}/audit/`);
-            await page.waitForFunction('window.__rowsAt !== undefined && window.__chartAt !== undefined');
+            // A function, not a string: the page's CSP (no unsafe-eval) refuses string predicates once polling starts.
+            await page.waitForFunction(() => {
+              const w = globalThis as unknown as { __rowsAt?: number; __chartAt?: number };
+              return w.__rowsAt !== undefined && w.__chartAt !== undefined;
+            });
             table.push(await page.evaluate<number>('window.__rowsAt'));
             chart.push(await page.evaluate<number>('window.__chartAt'));
             await page.goto(`${bareUrl}/blank`);
