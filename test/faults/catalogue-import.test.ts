@@ -107,8 +107,17 @@ describe('catalogue import interrupted by kill -9', () => {
       await run.exited;
 
       expect(integrityCheck(dataDir)).toBe('ok');
-      // Same version, same rows, the sample's codes found and none of the killed import's.
-      expect(await activeCatalogue()).toEqual(before);
+      const after = await activeCatalogue();
+      if (after.version === before.version) {
+        // Same version, same rows, the sample's codes found and none of the killed import's.
+        expect(after).toEqual(before);
+      } else {
+        // Late kills can land after the activation commit but before the process exits (its
+        // clean-up and pruning): then the new version must be the whole file, never a part.
+        expect(fraction, 'a kill this early must never leave the new version active').toBeGreaterThanOrEqual(0.5);
+        expect(after).toMatchObject({ rows: ROWS, sample: 404, big: 200 });
+        before = after;
+      }
     });
   }
 
