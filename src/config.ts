@@ -72,6 +72,17 @@ export interface Config {
   platformBreakerFailures: number;
   /** How long the open breaker refuses calls before one probe, in milliseconds. */
   platformBreakerCooldownMs: number;
+  /** Infcodes by which the province's platform says a sign_no is unknown or expired; empty: the national -1 plus its err_msg. */
+  platformSignInInfcodes: number[];
+  /** PEM CA bundle trusted for the platform's server certificate (instead of the public CAs). */
+  platformCa: string | undefined;
+  /** PEM client certificate and key for a gateway that requires mutual TLS. */
+  platformClientCert: string | undefined;
+  platformClientKey: string | undefined;
+  /** Passphrase of an encrypted client key. */
+  platformClientKeyPassphrase: string | undefined;
+  /** Server name for SNI and the certificate check, when PLATFORM_URL names the gateway by address. */
+  platformTlsServername: string | undefined;
 }
 
 type Source = Record<string, string | undefined>;
@@ -114,6 +125,12 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   platformSignInMaxAgeSeconds: { env: 'PLATFORM_SIGN_IN_MAX_AGE', flag: 'platform-sign-in-max-age', parse: (v) => int(v, 'PLATFORM_SIGN_IN_MAX_AGE', 60, 86400) },
   platformBreakerFailures: { env: 'PLATFORM_BREAKER_FAILURES', flag: 'platform-breaker-failures', parse: (v) => int(v, 'PLATFORM_BREAKER_FAILURES', 1, 1000) },
   platformBreakerCooldownMs: { env: 'PLATFORM_BREAKER_COOLDOWN_MS', flag: 'platform-breaker-cooldown-ms', parse: (v) => int(v, 'PLATFORM_BREAKER_COOLDOWN_MS', 100, 600_000) },
+  platformSignInInfcodes: { env: 'PLATFORM_SIGN_IN_INFCODES', flag: 'platform-sign-in-infcodes', parse: (v) => v.split(',').filter((c) => c.trim() !== '').map((c) => int(c.trim(), 'each of PLATFORM_SIGN_IN_INFCODES', -999_999, 999_999)) },
+  platformCa: { env: 'PLATFORM_CA', flag: 'platform-ca', parse: optionalPath },
+  platformClientCert: { env: 'PLATFORM_CLIENT_CERT', flag: 'platform-client-cert', parse: optionalPath },
+  platformClientKey: { env: 'PLATFORM_CLIENT_KEY', flag: 'platform-client-key', parse: optionalPath },
+  platformClientKeyPassphrase: { env: 'PLATFORM_CLIENT_KEY_PASSPHRASE', flag: 'platform-client-key-passphrase', parse: (v) => (v === '' ? undefined : v) },
+  platformTlsServername: { env: 'PLATFORM_TLS_SERVERNAME', flag: 'platform-tls-servername', parse: (v) => (v === '' ? undefined : v) },
 };
 
 export function defaultConfig(): Config {
@@ -155,6 +172,12 @@ export function defaultConfig(): Config {
     platformSignInMaxAgeSeconds: 12 * 3600,
     platformBreakerFailures: 5,
     platformBreakerCooldownMs: 15_000,
+    platformSignInInfcodes: [],
+    platformCa: undefined,
+    platformClientCert: undefined,
+    platformClientKey: undefined,
+    platformClientKeyPassphrase: undefined,
+    platformTlsServername: undefined,
   };
 }
 

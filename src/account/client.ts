@@ -9,6 +9,7 @@ import { WireError, type PlatformSigner } from './signing/index.js';
 import type { PlatformTransaction } from './transaction.js';
 import { TransportError, type PlatformTransport, type WireAnswer } from './transport.js';
 import { isSignInRejection, SIGN_IN, signInInput } from './tx/9001-sign-in.js';
+import { SIGN_OUT, SIGN_OUT_DEADLINE_MS, signOutInput } from './tx/9002-sign-out.js';
 
 export interface PlatformClientOptions {
   identity: EnvelopeIdentity;
@@ -20,6 +21,8 @@ export interface PlatformClientOptions {
   retries: number;
   /** A sign_no older than this is renewed before use. */
   signInMaxAgeMs: number;
+  /** Infcodes by which this province's platform says a sign_no is unknown or expired (see isSignInRejection). */
+  signInRejectionInfcodes?: readonly number[];
   breaker: Omit<BreakerOptions, 'clock'>;
   observer?: PlatformObserver;
   clock?: () => number;
@@ -55,9 +58,11 @@ export class PlatformClient {
   private readonly clock: () => number;
   private signIn: { signNo: string; at: number } | null = null;
   private pendingSignIn: Promise<string> | null = null;
+  private readonly signInRejectionCodes: ReadonlySet<number>;
 
   constructor(private readonly options: PlatformClientOptions) {
     this.clock = options.clock ?? Date.now;
+    this.signInRejectionCodes = new Set(options.signInRejectionInfcodes);
     this.breaker = new CircuitBreaker({ ...options.breaker, clock: this.clock });
   }
 
@@ -70,8 +75,30 @@ export class PlatformClient {
     return { breaker: this.breaker.snapshot(), signedIn: this.signIn !== null, signedInAt: this.signIn ? new Date(this.signIn.at).toISOString() : null };
   }
 
+  /** Signs out (best effort, see signOut) and releases the connections. */
   async close(): Promise<void> {
+    await this.signOut();
     await this.options.transport.close();
+  }
+
+  /**
+   * 9002: gives the sign_no back, so a later call signs in afresh. Best effort and bounded: one
+   * attempt within SIGN_OUT_DEADLINE_MS, none without a live sign_no or while the breaker is
+   * open; never throws. True when the platform confirmed.
+   */
+  async signOut(): Promise<boolean> {
+    const signNo = this.validSignNo();
+    this.signIn = null;
+    if (!signNo || this.breaker.snapshot().state === 'open') return false;
+    const deadline = this.clock() + Math.min(this.options.timeoutMs, SIGN_OUT_DEADLINE_MS);
+    try {
+      const env = await this.exchange(SIGN_OUT, signOutInput(signNo, this.options.identity.opter), signNo, '', deadline);
+      if (String(env.infcode) !== '0') return false;
+      checkOutput(SIGN_OUT, env.output);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async observed<S extends TSchema>(observer: PlatformObserver, tx: PlatformTransaction<S>, input: Record<string, unknown>, insuplcAdmdvs: string): Promise<Static<S>> {
@@ -97,7 +124,7 @@ export class PlatformClient {
     try {
       const signNo = this.validSignNo() ?? (await this.sharedSignIn(deadline));
       envelope = await this.exchange(tx, input, signNo, admdvs, deadline);
-      if (String(envelope.infcode) !== '0' && isSignInRejection(envelope.err_msg)) {
+      if (String(envelope.infcode) !== '0' && isSignInRejection(envelope, this.signInRejectionCodes)) {
         if (this.signIn?.signNo === signNo) this.signIn = null;
         envelope = await this.exchange(tx, input, this.validSignNo() ?? (await this.sharedSignIn(deadline)), admdvs, deadline);
       }

@@ -10,9 +10,13 @@ export interface WireAnswer {
   bytes?: Buffer;
 }
 
+/**
+ * `tls`: the TLS handshake failed (an untrusted or mismatched server certificate, or a gateway
+ * refusing our client certificate): a configuration problem, not worth sending again.
+ */
 export class TransportError extends Error {
   override name = 'TransportError';
-  constructor(readonly kind: 'timeout' | 'connection' | 'too-large', message: string, options?: { cause?: unknown }) {
+  constructor(readonly kind: 'timeout' | 'connection' | 'tls' | 'too-large', message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
@@ -30,6 +34,20 @@ export interface HttpTransportOptions {
   pathTemplate: string;
   /** Upper bound of open keep-alive connections. */
   connections: number;
+  /** For an https base URL: whom to trust and, for mutual TLS, who we are. */
+  tls?: PlatformTls;
+}
+
+/** PEM contents, as tls.connect takes them. */
+export interface PlatformTls {
+  /** CA bundle trusted for the platform's certificate, instead of the public CAs. */
+  ca?: string | Buffer;
+  /** Client certificate (chain) and key for a gateway that requires mutual TLS. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** Name for SNI and the certificate check when the URL holds an address. */
+  servername?: string;
 }
 
 /**
@@ -52,6 +70,9 @@ class Deadline extends EventEmitter {
   }
 }
 
+/** Node's codes for a failed handshake: OpenSSL alerts, certificate verification, host name mismatch. */
+const TLS_FAILURE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+
 /** Largest answer accepted: a 1101 answer is a few kB; file downloads go through their own transactions. */
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
@@ -66,7 +87,10 @@ export class HttpTransport implements PlatformTransport {
   constructor(private readonly options: HttpTransportOptions) {
     const url = new URL(options.baseUrl);
     this.prefix = url.pathname.replace(/\/$/, '');
-    this.pool = new Pool(url.origin, { connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, maxResponseSize: MAX_ANSWER_BYTES });
+    this.pool = new Pool(url.origin, {
+      connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, maxResponseSize: MAX_ANSWER_BYTES,
+      ...(options.tls ? { connect: { ...options.tls } } : {}),
+    });
   }
 
   async post(infno: string, message: WireMessage, timeoutMs: number): Promise<WireAnswer> {
@@ -85,8 +109,9 @@ export class HttpTransport implements PlatformTransport {
       return { status: res.statusCode, headers: res.headers as Record<string, string>, body, bytes };
     } catch (err) {
       if (deadline.aborted) throw new TransportError('timeout', `no answer within ${timeoutMs} ms`, { cause: err });
-      if ((err as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new TransportError('too-large', `answer over ${MAX_ANSWER_BYTES} bytes`, { cause: err });
-      throw new TransportError('connection', (err as { code?: string }).code ?? (err as Error).message, { cause: err });
+      const code = (err as { code?: string }).code;
+      if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new TransportError('too-large', `answer over ${MAX_ANSWER_BYTES} bytes`, { cause: err });
+      throw new TransportError(code && TLS_FAILURE.test(code) ? 'tls' : 'connection', code ?? (err as Error).message, { cause: err });
     } finally {
       deadline.clear();
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -19,6 +20,13 @@ export interface SimulatorOptions {
   pathTemplate?: string;
   /** How long a 9001 sign_no stays valid. */
   signInTtlMs?: number;
+  /**
+   * How a message with an unknown or expired sign_no is refused. Default: the national
+   * interface's generic infcode -1 with 签到信息无效，请重新签到; a province's gateway may give it a code of its own.
+   */
+  signInRejection?: { infcode: number; errMsg: string };
+  /** Serve HTTPS with these TLS options (with `requestCert` and `ca`: mutual TLS, as a real gateway). */
+  https?: HttpsOptions;
   clock?: () => number;
 }
 
@@ -70,7 +78,9 @@ const REQUEST_ENVELOPE = Compile(RequestEnvelopeSchema);
  * on demand through `control` or the /admin routes.
  */
 export async function buildSimulator(options: SimulatorOptions): Promise<SimulatorApp> {
-  const app: FastifyInstance = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { removeAdditional: false } } });
+  // The https variant is typed apart; the routes below do not care which server carries them.
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { removeAdditional: false } }, ...(options.https ? { https: options.https } : {}) }) as unknown as FastifyInstance;
+  const signInRejection = options.signInRejection ?? { infcode: -1, errMsg: '签到信息无效，请重新签到' };
   const clock = options.clock ?? Date.now;
   const state = new SimulatorState(options.cards.values(), options.signInTtlMs ?? 24 * 3600_000, clock);
   const faults = new FaultPlan();
@@ -169,7 +179,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
   async function dispatch(env: RequestEnvelope): Promise<{ envelope: ResponseEnvelope } | { file: Uint8Array; filename: string }> {
     const tx = SIMULATED_TRANSACTIONS.get(env.infno);
     if (!tx) return { envelope: answer(env, -1, null, `不支持的交易 ${env.infno}`) };
-    if (tx.requiresSignIn && !state.signInValid(env.sign_no)) return { envelope: answer(env, -1, null, '签到信息无效，请重新签到') };
+    if (tx.requiresSignIn && !state.signInValid(env.sign_no)) return { envelope: answer(env, signInRejection.infcode, null, signInRejection.errMsg) };
     try {
       const result = await tx.handle(env.input, { envelope: env, state, now: new Date(clock()) });
       return 'output' in result ? { envelope: answer(env, 0, result.output) } : result;

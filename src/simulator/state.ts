@@ -38,6 +38,11 @@ export class SimulatorState {
     return false;
   }
 
+  /** 9002: this sign_no is no longer honoured. */
+  signOut(signNo: string): boolean {
+    return this.signIns.delete(signNo);
+  }
+
   /** Forgets every sign-in, as a platform restart or a nightly sign-out does. */
   expireSignIns(): number {
     const n = this.signIns.size;

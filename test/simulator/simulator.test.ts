@@ -104,6 +104,16 @@ describe('the platform simulator', () => {
     expect((await s.admin('GET', '/stats')).body.requests).toMatchObject({ '9001': expect.any(Number), '1101': expect.any(Number) });
     expect((await s.admin('DELETE', '/stats')).body).toEqual({ requests: {} });
   });
+
+  it('answers 9002 sign-out: that sign_no is no longer honoured, another one still is', async () => {
+    const [gone, kept] = [await s.signIn(), await s.signIn()];
+    const signOut = (signNo: string, envelopeSignNo = signNo) => s.post('9002', { signOut: { sign_no: signNo, opter_no: 'guard' } }, envelopeSignNo);
+    expect(await signOut(kept, gone)).toMatchObject({ infcode: -1, err_msg: expect.stringMatching(/sign_no/) });
+    expect(await signOut(gone)).toMatchObject({ infcode: 0, err_msg: null, output: { signoutoutb: { sign_time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) } } });
+    expect(await s.post('1101', byCard, gone)).toMatchObject({ infcode: -1, err_msg: '签到信息无效，请重新签到' });
+    expect(await signOut(gone)).toMatchObject({ infcode: -1, err_msg: '签到信息无效，请重新签到' });
+    expect((await s.post('1101', byCard, kept)).infcode).toBe(0);
+  });
 });
 
 describe('the simulator behind a province signer and per-transaction URLs', () => {

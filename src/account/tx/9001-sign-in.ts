@@ -16,7 +16,19 @@ export function signInInput(opterNo: string): Record<string, unknown> {
   return { signIn: { opter_no: opterNo, mac: nic?.mac ?? '', ip: nic?.address ?? '127.0.0.1' } };
 }
 
-/** How platforms say a sign_no is unknown or expired: infcode -1 with a message about 签到. */
-export function isSignInRejection(errMsg: string | null | undefined): boolean {
-  return typeof errMsg === 'string' && /签到|sign_?no/i.test(errMsg);
+/** The national interface's one failure code: every refusal, whatever its cause. */
+const GENERIC_FAILURE = -1;
+const SIGN_IN_TEXT = /签到|sign_?no/i;
+
+/**
+ * Whether a refused answer says the sign_no is unknown or expired, so that a fresh 9001 may
+ * help. The national interface refuses everything with infcode -1 (docs/platform.md), so the
+ * code alone cannot say it; where a province's gateway gives this refusal a code of its own
+ * (PLATFORM_SIGN_IN_INFCODES), that code decides. Only a generic -1 falls back to the err_msg
+ * text (签到 / sign_no); a refusal with any other code is never read as one.
+ */
+export function isSignInRejection(answer: { infcode: number | string; err_msg?: string | null | undefined }, infcodes: ReadonlySet<number>): boolean {
+  const code = Number(answer.infcode);
+  if (infcodes.has(code)) return true;
+  return code === GENERIC_FAILURE && typeof answer.err_msg === 'string' && SIGN_IN_TEXT.test(answer.err_msg);
 }

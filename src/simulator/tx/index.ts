@@ -2,6 +2,7 @@ import type { SimulatedTransaction } from '../transaction.js';
 import { personInfo } from './1101-person-info.js';
 import { catalogueDownload } from './1301-catalogue-download.js';
 import { signIn } from './9001-sign-in.js';
+import { signOut } from './9002-sign-out.js';
 import { fileDownload } from './9102-file-download.js';
 
 /**
@@ -11,6 +12,7 @@ import { fileDownload } from './9102-file-download.js';
  */
 const TRANSACTIONS: SimulatedTransaction[] = [
   signIn,
+  signOut,
   personInfo,
   catalogueDownload,
   fileDownload,
