@@ -3,6 +3,15 @@ import type { PlatformClient } from './client.js';
 import { eligibilityOf, type AccountStatus } from './eligibility.js';
 import { cardCredential, queryPerson, type PersonCredential } from './tx/1101-person-info.js';
 
+/**
+ * An account status and who the platform says the person is (baseinfo certno, psn_name): for a
+ * check by e-voucher the counter learns the person only from this. Personal data: hashed and
+ * masked for the audit trail, never logged or answered in full.
+ */
+export interface PersonAccount extends AccountStatus {
+  person: { idNumber: string | null; name: string | null };
+}
+
 export interface AccountServiceOptions {
   /** How long a fresh answer may be reused (card read, account check and precheck of one checkout); 0 disables reuse. */
   cacheMs: number;
@@ -17,8 +26,8 @@ export interface AccountServiceOptions {
  * and concurrent checks of the same person share one platform query.
  */
 export class AccountService {
-  private readonly cache = new Map<string, { at: number; status: AccountStatus }>();
-  private readonly inFlight = new Map<string, Promise<AccountStatus>>();
+  private readonly cache = new Map<string, { at: number; status: PersonAccount }>();
+  private readonly inFlight = new Map<string, Promise<PersonAccount>>();
   private readonly clock: () => number;
   private readonly maxEntries: number;
 
@@ -28,11 +37,11 @@ export class AccountService {
   }
 
   /** `fresh` skips a remembered answer: a new card read starts a new checkout. */
-  check(card: CardIdentity, options: { fresh?: boolean } = {}): Promise<AccountStatus> {
+  check(card: CardIdentity, options: { fresh?: boolean } = {}): Promise<PersonAccount> {
     return this.checkPerson(cardCredential(card), options);
   }
 
-  checkPerson(credential: PersonCredential, options: { fresh?: boolean } = {}): Promise<AccountStatus> {
+  checkPerson(credential: PersonCredential, options: { fresh?: boolean } = {}): Promise<PersonAccount> {
     const key = keyOf(credential);
     if (options.fresh) {
       // The previous checkout's answer ends here, even if this query fails.
@@ -49,9 +58,10 @@ export class AccountService {
     return pending;
   }
 
-  private async query(key: string, credential: PersonCredential): Promise<AccountStatus> {
+  private async query(key: string, credential: PersonCredential): Promise<PersonAccount> {
     try {
-      const status = eligibilityOf(await queryPerson(this.client, credential));
+      const info = await queryPerson(this.client, credential);
+      const status: PersonAccount = { ...eligibilityOf(info), person: { idNumber: info.baseinfo.certno || null, name: info.baseinfo.psn_name || null } };
       if (this.options.cacheMs > 0) this.remember(key, status);
       return status;
     } finally {
@@ -59,7 +69,7 @@ export class AccountService {
     }
   }
 
-  private remember(key: string, status: AccountStatus): void {
+  private remember(key: string, status: PersonAccount): void {
     const now = this.clock();
     this.cache.delete(key);
     this.cache.set(key, { at: now, status });

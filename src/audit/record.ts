@@ -7,12 +7,16 @@ export type DecisionKind = (typeof DECISION_KINDS)[number];
 export const OUTCOMES = ['allow', 'partial', 'block', 'ok', 'problem'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** The card holder's full values as read: hashed and used to prove the body leaks none of them, never stored. */
+/** The person's full values as read or asked for: hashed and used to prove the body leaks none of them, never stored. */
 export interface Holder {
-  cardNumber: string;
-  idNumber: string;
+  /** Absent for a check without the card (by ID number or e-voucher): no card hash then. */
+  cardNumber?: string;
+  /** Absent when the platform did not say whose e-voucher it was: no person hash then. */
+  idNumber?: string;
   name?: string;
   cardId?: string;
+  /** A medical insurance e-voucher token: scrubbed whole, never kept even masked. */
+  token?: string;
 }
 
 /** One decision as the counter hands it to the trail. */

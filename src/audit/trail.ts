@@ -107,8 +107,8 @@ export class AuditTrail {
         tokenId: input.tokenId,
         terminalId: input.terminalId,
         cardMasked,
-        cardHash: input.holder ? this.keys.keyedHash(input.holder.cardNumber) : null,
-        personHash: input.holder ? this.keys.keyedHash(input.holder.idNumber) : null,
+        cardHash: input.holder?.cardNumber ? this.keys.keyedHash(input.holder.cardNumber) : null,
+        personHash: input.holder?.idNumber ? this.keys.keyedHash(input.holder.idNumber) : null,
         catalogueVersion: input.catalogueVersion,
         reasonCodes: [...new Set(input.reasonCodes)].join(' '),
         body,
@@ -120,13 +120,13 @@ export class AuditTrail {
   }
 
   /**
-   * Defence in depth: a full card number, ID number, card id or name that slipped past
+   * Defence in depth: a full card number, ID number, card id, name or e-voucher token that slipped past
    * masking upstream is replaced by its mask before it can reach the permanent trail.
    */
   private scrub(body: string, cardMasked: string | null, holder: Holder | null): { body: string; cardMasked: string | null } {
     if (!holder) return { body, cardMasked };
     const secrets: [string | undefined, (v: string) => string][] = [
-      [holder.idNumber, maskIdNumber], [holder.cardNumber, maskCardNumber], [holder.cardId, maskCardId], [holder.name, maskName],
+      [holder.idNumber, maskIdNumber], [holder.cardNumber, maskCardNumber], [holder.cardId, maskCardId], [holder.name, maskName], [holder.token, () => '****'],
     ];
     for (const [value, mask] of secrets) {
       if (!value || [...value].length < 2) continue;

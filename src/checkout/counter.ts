@@ -1,11 +1,13 @@
 import type { AccountService } from '../account/service.js';
 import type { AccountStatus } from '../account/eligibility.js';
+import type { PersonCredential } from '../account/tx/1101-person-info.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { maskCard } from '../card/mask-card.js';
 import type { CardSession, CardSessions } from '../card/sessions.js';
 import type { CardTerminal } from '../card/terminal.js';
 import type { MaskedCard } from '../card/types.js';
 import type { CatalogueStore } from '../catalogue/store.js';
+import { maskIdNumber } from '../mask.js';
 import { formatYuan } from '../money.js';
 import { ServiceFault, type Reason, type Text } from '../reasons.js';
 import type { RulesConfig } from '../rules-config.js';
@@ -131,6 +133,24 @@ export class Counter {
       kind: 'account-check', outcome: answer.eligible ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
       cardMasked: maskCard(session.card).cardNumber, holder: session.card, catalogueVersion: null,
       reasonCodes: answer.reasons.map((r) => r.code), body: answer,
+    });
+    return answer;
+  }
+
+  /**
+   * The account of a customer without the card in the terminal, by ID number (mdtrt_cert_type
+   * 02) or e-voucher token (01), audited like the card path: the record carries the person's
+   * keyed hash and masked ID number; the token, full ID number and name never reach it.
+   */
+  async checkPersonAccount(credential: Exclude<PersonCredential, { kind: 'card' }>, caller: Caller): Promise<AccountAnswer> {
+    const status = await this.deps.accounts.checkPerson(credential);
+    const answer = accountAnswer(status);
+    const idNumber = credential.kind === 'id-number' ? credential.idNumber : status.person.idNumber ?? undefined;
+    const name = status.person.name ?? (credential.kind === 'id-number' ? credential.name : undefined);
+    await this.deps.audit.append({
+      kind: 'account-check', outcome: answer.eligible ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
+      cardMasked: null, holder: { idNumber, name, token: credential.kind === 'ec-token' ? credential.token : undefined }, catalogueVersion: null,
+      reasonCodes: answer.reasons.map((r) => r.code), body: { credential: credential.kind, idNumber: idNumber ? maskIdNumber(idNumber) : null, ...answer },
     });
     return answer;
   }
