@@ -142,7 +142,12 @@ function plainFromSchema(schema: JsonSchema, live: Record<string, string[]>, dep
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum?.length) return fc.constantFrom(...schema.enum);
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives?.length) return fc.oneof(...alternatives.map((s) => fromSchema(s, live, depth + 1)));
+  if (alternatives?.length) {
+    // Alternatives beside a type (`oneOf: [{ required: ['a'] }, { required: ['b'] }]` on an object) narrow that object.
+    const { anyOf: _anyOf, oneOf: _oneOf, ...base } = schema;
+    const narrow = (s: JsonSchema): JsonSchema => (base.type && !s.type ? { ...base, ...s, required: [...(base.required ?? []), ...(s.required ?? [])] } : s);
+    return fc.oneof(...alternatives.map((s) => fromSchema(narrow(s), live, depth + 1)));
+  }
   if (Array.isArray(schema.type)) return fc.oneof(...schema.type.map((type) => fromSchema({ ...schema, type }, live, depth + 1)));
   switch (schema.type) {
     case 'object': {
