@@ -269,6 +269,14 @@ const DEFS = {
     remedy: { zh: '请重试；如持续出现请联系药店IT。', en: 'Try again; if it persists, call pharmacy IT.' },
   },
 } satisfies Record<string, ReasonDef>;
+// Every answer and audited decision holds these texts by reference: frozen, no caller can alter
+// them for the next one, and the audit encoding writes each only once (src/audit/canonical.ts).
+deepFreeze(DEFS);
+
+function deepFreeze(o: object): void {
+  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v as object);
+  Object.freeze(o);
+}
 
 export type ReasonCode = keyof typeof DEFS;
 export const REASON_CODES = Object.keys(DEFS) as ReasonCode[];

@@ -16,15 +16,18 @@ export interface ChainHead {
   hash: string;
 }
 
-/** Writes one batch of records in one durable transaction and returns them chained. */
-export type Committer = (batch: UnchainedFields[]) => Promise<AuditRecord[]>;
+/** Where a record landed in the chain: all a committer reports back, the caller holds the rest. */
+export type ChainLink = Pick<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+
+/** Writes one batch of records in one durable transaction and returns their links, in order. */
+export type Committer = (batch: UnchainedFields[]) => Promise<ChainLink[]>;
 
 /**
  * The chain-extending transaction on a connection of its own: the head is read inside the
  * IMMEDIATE transaction from the database itself, so a second writer on the same file can
  * never fork the chain (the INSERT trigger refuses it as well).
  */
-export function chainWriter(sqlite: Database): (batch: UnchainedFields[]) => AuditRecord[] {
+export function chainWriter(sqlite: Database): (batch: UnchainedFields[]) => ChainLink[] {
   const insert: Statement = sqlite.prepare(`INSERT INTO audit_decisions (seq, id, at, kind, outcome, cashier_id, token_id, terminal_id, card_masked, card_hash, person_hash, catalogue_version, reason_codes, body, alg, prev_hash, hash)
     VALUES (@seq, @id, @at, @kind, @outcome, @cashierId, @tokenId, @terminalId, @cardMasked, @cardHash, @personHash, @catalogueVersion, @reasonCodes, @body, @alg, @prevHash, @hash)`);
   const head = headReader(sqlite);
@@ -35,7 +38,7 @@ export function chainWriter(sqlite: Database): (batch: UnchainedFields[]) => Aud
       const record: AuditRecord = { ...chained, hash: chainHash(chained) };
       insert.run(record);
       last = record;
-      return record;
+      return { seq: record.seq, prevHash: record.prevHash, hash: record.hash };
     });
   });
   return (batch) => tx.immediate(batch);
@@ -49,18 +52,17 @@ export function headReader(sqlite: Database): () => ChainHead {
 }
 
 /**
- * Group commit: appends that arrive while the previous commit is under way (up to `maxBatch`)
- * go into one transaction, one WAL fsync for all of them, and every caller's promise resolves
- * only after that commit returned. One batch is in flight at a time, so the chain order is
- * the order of arrival. With an off-thread committer the fsync no longer stalls the event
- * loop: requests keep being served while the disk works, and they form the next group.
+ * Group commit: appends that arrive in one turn of the event loop (up to `maxBatch`) go to the
+ * committer together, and every caller's promise resolves only after their transaction
+ * returned. The appender does not wait for one group to commit before handing over the next:
+ * the committer takes groups strictly in order (one connection, one transaction at a time, and
+ * the off-thread committer joins the groups queued behind a running commit into one), so the
+ * chain order is still the order of arrival while requests keep being served during the fsync.
  */
 export class GroupCommitAppender {
   private pending: Pending[] = [];
   private scheduled = false;
-  private inFlight: Promise<void> | null = null;
-  /** Transactions committed and records in them: records / commits is the mean group size. */
-  readonly stats = { commits: 0, records: 0 };
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly commit: Committer, readonly head: () => ChainHead, private readonly maxBatch = 512) {}
 
@@ -68,38 +70,29 @@ export class GroupCommitAppender {
   append(fields: UnchainedFields): Promise<AuditRecord> {
     return new Promise((resolve, reject) => {
       this.pending.push({ fields, resolve, reject });
-      if (this.inFlight || this.scheduled) return;
+      if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
-        this.next();
+        this.flush();
       });
     });
   }
 
   /** Resolves once everything appended so far is committed or refused (used on shutdown). */
   async drain(): Promise<void> {
-    while (this.inFlight || this.pending.length > 0) {
-      if (!this.inFlight) this.next();
-      await this.inFlight;
-    }
+    this.flush();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  private next(): void {
-    if (this.inFlight || this.pending.length === 0) return;
-    const batch = this.pending.splice(0, this.maxBatch);
-    this.inFlight = this.commit(batch.map((p) => p.fields)).then(
-      (records) => {
-        this.stats.commits++;
-        this.stats.records += records.length;
-        batch.forEach((p, i) => p.resolve(records[i]!));
-      },
-      (err: unknown) => {
-        for (const p of batch) p.reject(err);
-      },
-    ).finally(() => {
-      this.inFlight = null;
-      this.next();
-    });
+  private flush(): void {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      const done: Promise<void> = this.commit(batch.map((p) => p.fields)).then(
+        (links) => batch.forEach((p, i) => p.resolve({ ...p.fields, ...links[i]! })),
+        (err: unknown) => batch.forEach((p) => p.reject(err)),
+      ).finally(() => this.inFlight.delete(done));
+      this.inFlight.add(done);
+    }
   }
 }

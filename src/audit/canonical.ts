@@ -62,15 +62,66 @@ export function linkHash(alg: HashAlgorithm, head: string, body: string | Buffer
 
 /**
  * JSON with object keys sorted at every level and no whitespace: the decision body's stored
- * form, so an export's parsed `decision` re-encodes to the very bytes that were hashed.
+ * form, so an export's parsed `decision` re-encodes to the very bytes that were hashed. It is
+ * the text JSON.stringify gives with every object's keys sorted (toJSON honoured, undefined and
+ * functions left out, non-finite numbers as null).
+ *
+ * Every decision passes through here on the request path: the value is first brought into key
+ * order (objects already in order are kept, the others copied in order), then handed to
+ * JSON.stringify in one native call, which is several times faster than a replacer.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+  return JSON.stringify(inKeyOrder(value, '')) ?? 'null';
+}
+
+/**
+ * Sorted copies of deeply frozen objects (the reason texts, which every decision holds by
+ * reference): they cannot change, so each is sorted once.
+ */
+const frozenInOrder = new WeakMap<object, object>();
+
+function deeplyFrozen(o: object): boolean {
+  return Object.isFrozen(o) && Object.values(o).every((c) => c === null || typeof c !== 'object' || deeplyFrozen(c as object));
+}
+
+/** `value` with every object's own enumerable keys in sorted order; the very same value when it already is. */
+function inKeyOrder(value: unknown, key: string): unknown {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(k: string): unknown }).toJSON(key);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item = inKeyOrder(v[i], String(i));
+      if (item !== v[i]) (copy ??= v.slice())[i] = item;
+    }
+    return copy ?? v;
+  }
+  const o = v as Record<string, unknown>;
+  const known = frozenInOrder.get(o);
+  if (known) return known;
+  const keys = Object.keys(o);
+  let same = true;
+  const values: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1]! > keys[i]!) same = false;
+    const item = inKeyOrder(o[keys[i]!], keys[i]!);
+    if (item !== o[keys[i]!]) same = false;
+    values.push(item);
+  }
+  // Only own enumerable string keys count, in insertion order: an object already in order is written as it is.
+  let out: object = o;
+  if (!same) {
+    const order = keys.map((_k, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
+    const copy: Record<string, unknown> = {};
+    for (const i of order) {
+      if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: values[i], enumerable: true, writable: true, configurable: true });
+      else copy[keys[i]!] = values[i];
+    }
+    out = copy;
+  }
+  if (deeplyFrozen(o)) frozenInOrder.set(o, out);
+  return out;
 }
 
 export function isHashAlgorithm(v: string): v is HashAlgorithm {

@@ -1,43 +1,69 @@
 import Database from 'better-sqlite3';
-import type { MessagePort, Worker } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { configureConnection } from '../db/database.js';
-import { chainWriter, type Committer, type UnchainedFields } from './appender.js';
-import type { AuditRecord } from './record.js';
+import { chainWriter, type ChainLink, type Committer, type UnchainedFields } from './appender.js';
 import { startModuleWorker } from './worker.js';
 
 interface CommitRequest { id: number; batch: UnchainedFields[] }
-type CommitReply =
-  | { id: number; records: AuditRecord[] }
-  | { id: number; error: { message: string; code?: string } }
-  | { fatal: string };
+type CommitResult = { id: number; links: ChainLink[] } | { id: number; error: { message: string; code?: string } };
+/** One transaction's outcome for every request it carried, or the worker's start-up failure. */
+type CommitReply = { results: CommitResult[] } | { fatal: string };
 
-/** Worker side: its own connection to the file, one durable transaction per batch. */
+/** Requests joined into one transaction at most: bounds its size and the time it holds the write lock. */
+const MAX_JOINED_RECORDS = 2048;
+
+/**
+ * Worker side: its own connection to the file. The requests that queued up while the previous
+ * transaction ran are taken together into the next one, so a burst costs one fsync, not one
+ * each; they are taken in arrival order, which is the chain order.
+ */
 export function serveCommits(input: { file: string }, port: MessagePort): void {
   const sqlite = new Database(input.file);
   configureConnection(sqlite);
   const write = chainWriter(sqlite);
-  port.on('message', (m: CommitRequest) => {
-    let reply: CommitReply;
+  port.on('message', (first: CommitRequest) => {
+    const requests = [first];
+    let records = first.batch.length;
+    while (records < MAX_JOINED_RECORDS) {
+      const queued = receiveMessageOnPort(port) as { message: CommitRequest } | undefined;
+      if (!queued) break;
+      requests.push(queued.message);
+      records += queued.message.batch.length;
+    }
+    let results: CommitResult[];
     try {
-      reply = { id: m.id, records: write(m.batch) };
+      const links = write(requests.flatMap((r) => r.batch));
+      let at = 0;
+      results = requests.map((r) => ({ id: r.id, links: links.slice(at, (at += r.batch.length)) }));
     } catch (err) {
       const e = err as Error & { code?: string };
-      reply = { id: m.id, error: { message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } };
+      const error = { message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) };
+      results = requests.map((r) => ({ id: r.id, error }));
     }
-    port.postMessage(reply);
+    port.postMessage({ results } satisfies CommitReply);
   });
 }
+
+/** Durable transactions so far and the records they carried: records / commits is the mean group size. */
+export interface CommitStats { commits: number; records: number }
 
 /**
  * Commits on a worker thread so that the fsync of each group does not stall the event loop.
  * The worker starts on the first commit; if it cannot start (no worker threads, a loader
  * failure), commits run on this thread through `inThread`, with the same transaction.
  */
-export function offThreadCommitter(file: string, inThread: (batch: UnchainedFields[]) => AuditRecord[]): { commit: Committer; close(): Promise<void> } {
+export function offThreadCommitter(file: string, inThread: (batch: UnchainedFields[]) => ChainLink[]): { commit: Committer; close(): Promise<void>; stats: CommitStats } {
   let worker: Worker | null = null;
+  const stats: CommitStats = { commits: 0, records: 0 };
+  const commitInThread = (batch: UnchainedFields[]): ChainLink[] => {
+    const links = inThread(batch);
+    stats.commits++;
+    stats.records += links.length;
+    return links;
+  };
   let failed = false;
   let nextId = 0;
-  const waiting = new Map<number, { batch: UnchainedFields[]; resolve: (r: AuditRecord[]) => void; reject: (e: unknown) => void }>();
+  const waiting = new Map<number, { batch: UnchainedFields[]; resolve: (r: ChainLink[]) => void; reject: (e: unknown) => void }>();
 
   const fallBack = () => {
     failed = true;
@@ -46,7 +72,7 @@ export function offThreadCommitter(file: string, inThread: (batch: UnchainedFiel
     for (const [id, w] of waiting) {
       waiting.delete(id);
       try {
-        w.resolve(inThread(w.batch));
+        w.resolve(commitInThread(w.batch));
       } catch (err) {
         w.reject(err);
       }
@@ -58,11 +84,18 @@ export function offThreadCommitter(file: string, inThread: (batch: UnchainedFiel
     w.unref();
     w.on('message', (m: CommitReply) => {
       if ('fatal' in m) return fallBack();
-      const entry = waiting.get(m.id);
-      if (!entry) return;
-      waiting.delete(m.id);
-      if ('records' in m) entry.resolve(m.records);
-      else entry.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+      if (m.results.some((r) => 'links' in r)) stats.commits++;
+      for (const result of m.results) {
+        const entry = waiting.get(result.id);
+        if (!entry) continue;
+        waiting.delete(result.id);
+        if ('links' in result) {
+          stats.records += result.links.length;
+          entry.resolve(result.links);
+        } else {
+          entry.reject(Object.assign(new Error(result.error.message), result.error.code ? { code: result.error.code } : {}));
+        }
+      }
     });
     w.on('error', fallBack);
     w.on('exit', () => {
@@ -73,7 +106,7 @@ export function offThreadCommitter(file: string, inThread: (batch: UnchainedFiel
 
   return {
     commit(batch) {
-      if (failed) return Promise.resolve().then(() => inThread(batch));
+      if (failed) return Promise.resolve().then(() => commitInThread(batch));
       worker ??= start();
       const id = ++nextId;
       return new Promise((resolve, reject) => {
@@ -81,6 +114,7 @@ export function offThreadCommitter(file: string, inThread: (batch: UnchainedFiel
         worker!.postMessage({ id, batch } satisfies CommitRequest);
       });
     },
+    stats,
     async close() {
       const w = worker;
       worker = null;

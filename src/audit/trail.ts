@@ -81,6 +81,7 @@ export class AuditTrail {
   private exclusive: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private scrubbed = 0;
+  private readonly hashed = new WeakMap<Holder, { cardHash: string | null; personHash: string | null }>();
 
   constructor(private readonly store: DataStore, private readonly options: AuditOptions) {
     this.keys = new AuditKeys(options.dataDir);
@@ -107,8 +108,7 @@ export class AuditTrail {
         tokenId: input.tokenId,
         terminalId: input.terminalId,
         cardMasked,
-        cardHash: input.holder?.cardNumber ? this.keys.keyedHash(input.holder.cardNumber) : null,
-        personHash: input.holder?.idNumber ? this.keys.keyedHash(input.holder.idNumber) : null,
+        ...this.holderHashes(input.holder),
         catalogueVersion: input.catalogueVersion,
         reasonCodes: [...new Set(input.reasonCodes)].join(' '),
         body,
@@ -117,6 +117,20 @@ export class AuditTrail {
     } catch (err) {
       throw new ServiceFault(isStorageFault(err) ? 'STORAGE_UNAVAILABLE' : 'INTERNAL_ERROR', { problem: 'the audit trail could not be written, so no decision was given; try again' }, { status: 503, cause: err });
     }
+  }
+
+  /** Keyed hashes of the card and the person; a checkout's decisions share one holder object, hashed once. */
+  private holderHashes(holder: Holder | null): { cardHash: string | null; personHash: string | null } {
+    if (!holder) return { cardHash: null, personHash: null };
+    let hashes = this.hashed.get(holder);
+    if (!hashes) {
+      hashes = {
+        cardHash: holder.cardNumber ? this.keys.keyedHash(holder.cardNumber) : null,
+        personHash: holder.idNumber ? this.keys.keyedHash(holder.idNumber) : null,
+      };
+      this.hashed.set(holder, hashes);
+    }
+    return hashes;
   }
 
   /**
@@ -150,7 +164,7 @@ export class AuditTrail {
 
   /** Group commits so far in this process: commits and the records they carried. */
   get appendStats(): { commits: number; records: number } {
-    return { ...this.appender.stats };
+    return { ...this.committer.stats };
   }
 
   count(): number {

@@ -155,7 +155,12 @@ export class Counter {
     return answer;
   }
 
-  async precheck(input: { cardSession: string; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<PrecheckAnswer> {
+  /**
+   * The answer, and its JSON: the very bytes the audit trail stored (canonical, scrubbed), with
+   * the decision id in front. Sending those means the cashier's answer is byte for byte the
+   * audited decision, and the answer is serialised once, not twice.
+   */
+  async precheck(input: { cardSession: string; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<{ answer: PrecheckAnswer; json: string }> {
     const session = this.session(input.cardSession);
     let account: AccountAnswer | null = null;
     let accountFinding: GateInput['account'];
@@ -192,7 +197,7 @@ export class Counter {
       reasonCodes, body,
     });
     this.deps.observer?.precheckDecided(result.decision, reasonCodes);
-    return { decisionId: record.id, ...body };
+    return { answer: { decisionId: record.id, ...body }, json: `{"decisionId":${JSON.stringify(record.id)},${record.body.slice(1)}` };
   }
 
   private async pinAnswer(session: CardSession, outcome: { ok: boolean; reason?: Reason }, caller: Caller, action: string) {

@@ -1,4 +1,7 @@
+import fastJsonStringify from 'fast-json-stringify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/audit/canonical.js';
+import { PrecheckAnswer } from '../../src/http/routes/checkout.js';
 import { readScenario, startTestApp, type TestApp } from '../helpers/app.js';
 
 const STATIN = 'XC10AAA058A001010100123'; // sample catalogue: class B 10%, cap 30.00, prescription only
@@ -76,6 +79,18 @@ describe('POST /v1/checkout/precheck over HTTP', () => {
     expect(body.items[1].reasons.map((r: { code: string }) => r.code)).toEqual(['ITEM_PRESCRIPTION_REQUIRED']);
     expect(body.items[1].message.zh).toContain('录入处方编号');
     expect(body.items[2].reasons[0]).toMatchObject({ code: 'ITEM_NOT_IN_CATALOGUE', detail: { variant: 'unknown-code', code: UNKNOWN } });
+  });
+
+  it('answers with the audited decision byte for byte, in exactly the shape the answer schema documents', async () => {
+    const res = await precheck({ cardSession, cashierId: 'c1', items: [line({ quantity: 2, unitPrice: '31.00' }), { lineId: '2', code: UNKNOWN, quantity: 1, unitPrice: '9.90' }] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const body = res.json() as { decisionId: string };
+    const { decisionId, ...decision } = body;
+    expect(res.body).toBe(`{"decisionId":${JSON.stringify(decisionId)},${canonicalJson(decision).slice(1)}`);
+    expect(t.app.services.audit.get(decisionId)?.decision).toEqual(decision);
+    // What the schema's serialiser keeps is everything there is: nothing undocumented goes out.
+    expect(JSON.parse(fastJsonStringify(PrecheckAnswer)(body))).toEqual(body);
   });
 
   it('lets a low balance cap the account share with a warning, not a block', async () => {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { DataStore } from '../../db/database.js';
 import { apiTokens } from './schema.js';
 
@@ -25,11 +26,15 @@ const hash = (secret: string) => createHash('sha256').update(secret).digest('hex
 /** Per-caller API tokens; only a hash of each secret is stored. */
 export class TokenStore {
   private readonly touched = new Map<string, number>();
-  /** Prepared once: every authenticated request runs it, and building the query each time cost more than the lookup. */
-  private readonly activeByHash;
+  /**
+   * Every authenticated request runs this, so it is one raw prepared statement: building the
+   * query each time, or mapping the row through the ORM, cost more than the lookup itself.
+   */
+  private readonly activeByHash: Statement<[string], TokenInfo>;
 
   constructor(private readonly store: DataStore, private readonly now: () => number = Date.now) {
-    this.activeByHash = store.db.select().from(apiTokens).where(and(eq(apiTokens.secretHash, sql.placeholder('hash')), isNull(apiTokens.revokedAt))).prepare();
+    this.activeByHash = store.sqlite.prepare(`SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt, last_used_at AS lastUsedAt
+      FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL`);
   }
 
   create(name: string, role: Role): { token: string; info: TokenInfo } {
@@ -43,7 +48,7 @@ export class TokenStore {
   /** The active token's caller, or undefined for a missing, unknown or revoked token. Revocation holds from the next request on. */
   verify(token: string | undefined): TokenInfo | undefined {
     if (!token || token.length > 200) return undefined;
-    const row = this.activeByHash.get({ hash: hash(token) });
+    const row = this.activeByHash.get(hash(token));
     if (!row) return undefined;
     const now = this.now();
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
@@ -54,7 +59,7 @@ export class TokenStore {
         // "Last used" is bookkeeping: a full or read-only disk must not refuse a caller who may only read.
       }
     }
-    return info(row);
+    return row;
   }
 
   list(): TokenInfo[] {
