@@ -49,10 +49,14 @@ export interface CommitStats { commits: number; records: number }
 
 /**
  * Commits on a worker thread so that the fsync of each group does not stall the event loop.
- * The worker starts on the first commit; if it cannot start (no worker threads, a loader
- * failure), commits run on this thread through `inThread`, with the same transaction.
+ * The worker starts on the first commit; if it cannot start or dies (no worker threads, a
+ * loader failure, a crash), commits run on this thread through `sqlite`, with the same
+ * transaction.
  */
-export function offThreadCommitter(file: string, inThread: (batch: UnchainedFields[]) => ChainLink[]): { commit: Committer; close(): Promise<void>; stats: CommitStats } {
+export function offThreadCommitter(sqlite: Database.Database): { commit: Committer; close(): Promise<void>; stats: CommitStats } {
+  const file = sqlite.name;
+  const inThread = chainWriter(sqlite);
+  const linkOf = sqlite.prepare<[string], ChainLink>('SELECT seq, prev_hash AS prevHash, hash FROM audit_decisions WHERE id = ?');
   let worker: Worker | null = null;
   const stats: CommitStats = { commits: 0, records: 0 };
   const commitInThread = (batch: UnchainedFields[]): ChainLink[] => {
@@ -68,11 +72,14 @@ export function offThreadCommitter(file: string, inThread: (batch: UnchainedFiel
   const fallBack = () => {
     failed = true;
     worker = null;
-    // Nothing of these batches reached the file: the worker never answered them.
+    // The worker never answered these batches, but it may have died between its commit and its
+    // reply: a batch whose records are in the file (all or none: one transaction) is answered
+    // from there, not committed twice.
     for (const [id, w] of waiting) {
       waiting.delete(id);
       try {
-        w.resolve(commitInThread(w.batch));
+        const stored = w.batch.map((f) => linkOf.get(f.id));
+        w.resolve(stored.every((l) => l !== undefined) ? stored : commitInThread(w.batch));
       } catch (err) {
         w.reject(err);
       }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isStorageFault, type DataStore } from '../db/database.js';
 import { maskCardId, maskCardNumber, maskIdNumber, maskName } from '../mask.js';
 import { ServiceFault } from '../reasons.js';
-import { chainWriter, GroupCommitAppender, headReader, type ChainHead } from './appender.js';
+import { GroupCommitAppender, headReader, type ChainHead } from './appender.js';
 import { offThreadCommitter } from './commit-worker.js';
 import { verifyArchiveFile, writeArchiveFile, ARCHIVE_FORMAT, type ArchiveFileCheck, type ArchiveRegisterRow } from './archive.js';
 import { canonicalJson, GENESIS_HASH, type HashAlgorithm } from './canonical.js';
@@ -87,7 +87,7 @@ export class AuditTrail {
     this.keys = new AuditKeys(options.dataDir);
     this.algorithm = options.algorithm;
     this.archiveDir = path.join(options.dataDir, 'audit-archive');
-    this.committer = offThreadCommitter(store.file, chainWriter(store.sqlite));
+    this.committer = offThreadCommitter(store.sqlite);
     this.appender = new GroupCommitAppender(this.committer.commit, headReader(store.sqlite), options.maxBatch);
     this.checkpoints = new CheckpointStore(store.sqlite);
   }
