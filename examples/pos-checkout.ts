@@ -6,16 +6,20 @@
  *   npx tsx examples/pos-checkout.ts                       # http://127.0.0.1:8731, token from ./data
  *   BASE_URL=http://127.0.0.1:9000 DATA_DIR=/tmp/guard SCENARIO=suspended npx tsx examples/pos-checkout.ts
  *   TOKEN=cg_cashier_... npx tsx examples/pos-checkout.ts
+ *   ID_NUMBER=330302198508150192 npx tsx examples/pos-checkout.ts    # a customer without the card (or EC_TOKEN=...)
  *
  * In a POS project, install the package and import the same client from 'checkout-guard/client'.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckLine, type Reason } from '../src/client/index.js';
+import { type Account, type AccountCredential, CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckLine, type Reason } from '../src/client/index.js';
 
 const baseUrl = process.env['BASE_URL'] ?? 'http://127.0.0.1:8731';
 const scenario = process.env['SCENARIO'] ?? 'normal';
 const token = process.env['TOKEN'] ?? cashierTokenFrom(process.env['DATA_DIR'] ?? 'data');
+/** A customer without the card: the ID number typed by the cashier, or the ecToken of the e-voucher QR code. */
+const withoutCard: AccountCredential | undefined = process.env['ID_NUMBER'] ? { idNumber: process.env['ID_NUMBER'] }
+  : process.env['EC_TOKEN'] ? { ecToken: process.env['EC_TOKEN'] } : undefined;
 
 /** The basket the cashier scanned: by barcode, by national code with a prescription, and an item the catalogue does not know. */
 const basket: PrecheckLine[] = [
@@ -26,6 +30,11 @@ const basket: PrecheckLine[] = [
 
 async function checkout(): Promise<number> {
   const guard = new CheckoutGuardClient({ baseUrl, token });
+  if (withoutCard) {
+    // The precheck needs a card session, so without the card the account check is as far as it goes.
+    printAccount(await guard.checkAccount(withoutCard));
+    return 0;
+  }
 
   await guard.dev.insertCard(scenario);
   console.log(`card inserted: ${scenario}`);
@@ -39,13 +48,16 @@ async function checkout(): Promise<number> {
   if (!pin.ok) return refuse('PIN not verified', pin.reasons);
   console.log('PIN verified on the keypad');
 
-  const account = await guard.checkAccount(read.cardSession);
-  console.log(`account: insured ${account.insured}, type ${account.insuranceType ?? '-'}, balance ${account.balance ?? '-'}, eligible ${account.eligible}`);
-  for (const r of account.reasons) console.log(`  ${describe(r)}`);
+  printAccount(await guard.checkAccount(read.cardSession));
 
   const result = await guard.precheck({ cardSession: read.cardSession, cashierId: 'cashier-07', items: basket });
   printSplit(result);
   return 0;
+}
+
+function printAccount(account: Account): void {
+  console.log(`account: insured ${account.insured}, type ${account.insuranceType ?? '-'}, balance ${account.balance ?? '-'}, eligible ${account.eligible}`);
+  for (const r of account.reasons) console.log(`  ${describe(r)}`);
 }
 
 function printSplit(p: Precheck): void {

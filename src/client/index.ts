@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import type { AccountCheckBody } from '../http/routes/account.js';
 import type { AuditRecordSchema, AuditSummarySchema, VerifySchema } from '../http/routes/audit.js';
 import type { CardReadAnswer, PinAnswer } from '../http/routes/card.js';
 import type { CatalogueItemSchema } from '../http/routes/catalogue.js';
@@ -17,6 +18,17 @@ export type Reason = Static<typeof ReasonSchema>;
 export type CardRead = Static<typeof CardReadAnswer>;
 export type PinResult = Static<typeof PinAnswer>;
 export type Account = Static<typeof AccountSchema>;
+type AccountCheck = Static<typeof AccountCheckBody>;
+/** The fields K (and optionally O) of the account check, and none of the others. */
+type Only<K extends keyof AccountCheck, O extends keyof AccountCheck = never> =
+  Required<Pick<AccountCheck, K>> & Pick<AccountCheck, O> & { [P in Exclude<keyof AccountCheck, K | O>]?: never };
+/**
+ * How the customer presents, exactly one way: the card read in the terminal, the citizen ID
+ * number (with the name where the province asks for it), or the medical insurance e-voucher's
+ * ecToken. The route's schema has every field optional and checks "exactly one" itself; this
+ * type says it, so two credentials do not compile.
+ */
+export type AccountCredential = Only<'cardSession'> | Only<'idNumber', 'name'> | Only<'ecToken'>;
 export type PrecheckRequest = Static<typeof PrecheckBody>;
 export type PrecheckLine = PrecheckRequest['items'][number];
 export type Precheck = Static<typeof PrecheckAnswer>;
@@ -108,8 +120,14 @@ export class CheckoutGuardClient {
     return this.request('POST', '/v1/card/change-pin', { cardSession });
   }
 
-  checkAccount(cardSession: string): Promise<Account> {
-    return this.request('POST', '/v1/account/check', { cardSession });
+  /**
+   * Whether the insurance account is in good standing: by the card session (a string, or
+   * `{ cardSession }`), or for a customer without the card by `{ idNumber, name? }` or
+   * `{ ecToken }`; the same answer either way. A malformed ID number (length, birth date, check
+   * digit) throws 400 INVALID_REQUEST naming `body/idNumber` before the platform is asked.
+   */
+  checkAccount(credential: string | AccountCredential): Promise<Account> {
+    return this.request('POST', '/v1/account/check', typeof credential === 'object' && credential !== null ? credential : { cardSession: credential });
   }
 
   /** What insurance pays for each line and why not; the decision is audited before it is returned. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckRequest } from '../../src/client/index.js';
+import { type AccountCredential, CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckRequest } from '../../src/client/index.js';
+import { SHIPPED_CARDS } from '../account/platform-fixture.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 describe('the typed client against the real service on loopback', () => {
@@ -30,6 +31,30 @@ describe('the typed client against the real service on loopback', () => {
     expect((await cashier.searchCatalogue('阿莫西林', 3)).items.length).toBeGreaterThan(0);
   });
 
+  it('checks an account without the card: by ID number (and name) or by e-voucher token', async () => {
+    const normal = SHIPPED_CARDS.get('normal')!.chip.ef06;
+    expect(await cashier.checkAccount({ idNumber: normal.idNumber })).toMatchObject({ eligible: true, insured: true, balance: '1250.00', reasons: [] });
+    expect(await cashier.checkAccount({ idNumber: normal.idNumber, name: normal.name })).toMatchObject({ eligible: true });
+    // The e-voucher component's part, played by the built-in platform simulator's back office.
+    const issued = await fetch(`${t.app.services.platformUrl}/admin/ec-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'suspended' }) });
+    const { ecToken } = (await issued.json()) as { ecToken: string };
+    const suspended = await cashier.checkAccount({ ecToken });
+    expect(suspended).toMatchObject({ eligible: false, insured: true, status: '2', suspendedSince: '2026-06-01' });
+    expect(suspended.reasons.map((r) => r.code)).toEqual(['ACCOUNT_SUSPENDED']);
+  });
+
+  it('a mistyped ID number throws the coded 400 naming the field, without repeating the number', async () => {
+    const mistyped = '330302198508150193';
+    const err = (await cashier.checkAccount({ idNumber: mistyped, name: '孙八' }).catch((e: unknown) => e)) as CheckoutGuardError;
+    expect(err).toBeInstanceOf(CheckoutGuardError);
+    expect(err).toMatchObject({ status: 400, code: 'INVALID_REQUEST', retryable: false, requestId: expect.any(String) });
+    expect(err.reason.detail).toMatchObject({ field: 'body/idNumber', problem: expect.stringMatching(/check digit/) });
+    for (const text of [err.message, String(err), err.stack ?? '', JSON.stringify(err.reason)]) {
+      expect(text).not.toContain('330302198508150');
+      expect(text).not.toContain('孙八');
+    }
+  });
+
   it('throws the contract\'s reason on a refusal, saying whether to retry', async () => {
     const anonymous = new CheckoutGuardClient({ baseUrl });
     const unauth = await anonymous.readCard().catch((e: unknown) => e);
@@ -50,5 +75,12 @@ describe('the typed client against the real service on loopback', () => {
     expectTypeOf<PrecheckRequest['items'][number]['quantity']>().toEqualTypeOf<number>();
     expectTypeOf<Precheck['decision']>().toEqualTypeOf<'allow' | 'partial' | 'block'>();
     expectTypeOf<Precheck['items'][number]['insuranceAmount']>().toEqualTypeOf<string>();
+    expectTypeOf<CheckoutGuardClient['checkAccount']>().parameter(0).toEqualTypeOf<string | AccountCredential>();
+    expectTypeOf<{ idNumber: string; name: string }>().toExtend<AccountCredential>();
+    expectTypeOf<{ ecToken: string }>().toExtend<AccountCredential>();
+    // Exactly one credential, and the name only with the ID number.
+    expectTypeOf<{ cardSession: string; idNumber: string }>().not.toExtend<AccountCredential>();
+    expectTypeOf<{ ecToken: string; name: string }>().not.toExtend<AccountCredential>();
+    expectTypeOf<{ name: string }>().not.toExtend<AccountCredential>();
   });
 });
