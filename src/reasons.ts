@@ -36,6 +36,15 @@ const accountRemedy = (zh: string, en: string): Text => ({
   en: `The customer can pay out of pocket today. ${en} The local social security department website and the 12333 hotline can also answer questions about the account.`,
 });
 
+/**
+ * PIN pad remedies: what to do next, and that no attempt was used. The reader gives these codes
+ * only if the card's tries counter, where the card reports it, did not go down (src/card/reader-terminal.ts).
+ */
+const keypadRemedy = (zh: string, en: string): Text => ({
+  zh: `${zh}卡片未核验密码，不计入密码错误次数。`,
+  en: `${en} The card did not check a PIN, so this does not count as a wrong attempt.`,
+});
+
 const DEFS = {
   CARD_ABSENT: {
     group: 'card', severity: 'error',
@@ -81,6 +90,40 @@ const DEFS = {
     group: 'card', severity: 'error',
     message: { zh: '密码错误', en: 'Wrong PIN' },
     remedy: { zh: '请持卡人重新输入密码；多次错误将锁卡。', en: 'Ask the cardholder to enter the PIN again; repeated mistakes lock the card.' },
+  },
+  // The keypad ended the entry before the card was asked (devices/README.md, status 10-14).
+  PIN_CANCELLED: {
+    group: 'card', severity: 'warning',
+    message: { zh: '密码输入已取消或超时，密码未核验', en: 'PIN entry was cancelled or timed out; the PIN was not checked' },
+    remedy: keypadRemedy('请顾客重新输入密码，或本次不使用医保、自费支付。', 'Ask the customer to enter the PIN again, or to pay without insurance this time.'),
+    variants: {
+      cancelled: {
+        message: { zh: '持卡人在密码键盘上按了取消，密码未核验', en: 'The cardholder pressed cancel on the PIN pad; the PIN was not checked' },
+      },
+      timeout: {
+        message: { zh: '持卡人未在规定时间内输完密码（密码键盘超时），密码未核验', en: 'The cardholder did not finish typing the PIN in time (the PIN pad timed out); the PIN was not checked' },
+        remedy: keypadRemedy('请顾客准备好后重新输入密码，或本次不使用医保、自费支付。', 'When the customer is ready, ask them to enter the PIN again, or to pay without insurance this time.'),
+      },
+    },
+  },
+  PIN_ENTRY_INVALID: {
+    group: 'card', severity: 'warning',
+    message: { zh: '密码键盘不接受本次输入，密码未核验', en: 'The PIN pad did not accept the entry; the PIN was not checked' },
+    remedy: keypadRemedy('请顾客按终端提示重新输入。', 'Ask the customer to type it again as the terminal prompts.'),
+    variants: {
+      'wrong-length': {
+        message: { zh: '输入的密码位数不对（社保卡密码为6位数字），密码未核验', en: 'The PIN typed has the wrong number of digits (card PINs have 6); the PIN was not checked' },
+        remedy: keypadRemedy('请顾客重新输入6位数字密码。', 'Ask the customer to type the 6-digit PIN again.'),
+      },
+      'new-pins-differ': {
+        message: { zh: '两次输入的新密码不一致，密码未修改', en: 'The two new PINs typed differ; the PIN was not changed' },
+        remedy: keypadRemedy('请顾客重新修改密码，两次输入相同的新密码。', 'Ask the customer to change the PIN again, typing the same new PIN twice.'),
+      },
+      'new-pin-default': {
+        message: { zh: '新密码不能设为初始密码（本地区的默认密码），密码未修改', en: 'The new PIN may not be an initial PIN (one of this region\'s default PINs); the PIN was not changed' },
+        remedy: keypadRemedy('请顾客重新修改密码，选择其他新密码。', 'Ask the customer to change the PIN again and choose a different new PIN.'),
+      },
+    },
   },
   PIN_LOCKED: {
     group: 'card', severity: 'error',

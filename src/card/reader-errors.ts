@@ -1,4 +1,4 @@
-import { reason, ServiceFault, type Reason, type ReasonCode } from '../reasons.js';
+import { reason, reasonVariant, ServiceFault, type Reason, type ReasonCode } from '../reasons.js';
 
 /**
  * The error numbers of the ministry's unified reader interface (SSCardDriver / SSSE32), so a
@@ -44,6 +44,15 @@ export class ReaderError extends Error {
   }
 }
 
+/**
+ * The terminal ended a PIN entry at its keypad (cancel, timeout, wrong length, new PINs differ, a
+ * default new PIN) and, by the link protocol, sent the card nothing. Its -32 is the cardholder's
+ * timeout, unlike the -32 of a terminal that does not answer.
+ */
+export class KeypadRefusal extends ReaderError {
+  override name = 'KeypadRefusal';
+}
+
 /** -(SW as decimal), as the ministry interface reports status words it does not name. */
 export function swError(sw: number, message: string, detail: Record<string, unknown> = {}): ReaderError {
   return new ReaderError(-sw, message, { sw: swHex(sw), ...detail });
@@ -69,11 +78,7 @@ const CHECKS: Readonly<Record<number, ReasonCode>> = {
   [E.DATA_MISMATCH]: 'CARD_UNREADABLE',
   [E.ILLEGAL_DATA]: 'CARD_UNREADABLE',
   [E.NO_SUCH_ITEM]: 'CARD_UNREADABLE',
-  [E.CANCELLED]: 'PIN_WRONG',
-  [E.PIN_LENGTH]: 'PIN_WRONG',
-  [E.PINS_DIFFER]: 'PIN_WRONG',
   [E.INITIAL_PIN]: 'PIN_INITIAL',
-  [E.CHANGE_TO_INITIAL]: 'PIN_INITIAL',
   [E.PIN_WRONG]: 'PIN_WRONG',
   [E.PIN_LOCKED]: 'PIN_LOCKED',
   // 9303: the application is permanently locked; only the issuer can help, as with a locked PIN.
@@ -93,8 +98,22 @@ const FAULTS: Readonly<Record<number, ReasonCode>> = {
   [E.PSAM_NO_KEY]: 'PSAM_MISSING',
 };
 
+/** A PIN entry the keypad ended before the card was asked: its own outcome, never PIN_WRONG. */
+function keypadReason(err: ReaderError, detail: Record<string, unknown>): Reason | undefined {
+  switch (err.code) {
+    case E.CANCELLED: return reasonVariant('PIN_CANCELLED', 'cancelled', detail);
+    case E.TIMEOUT: return err instanceof KeypadRefusal ? reasonVariant('PIN_CANCELLED', 'timeout', detail) : undefined;
+    case E.PIN_LENGTH: return reasonVariant('PIN_ENTRY_INVALID', 'wrong-length', detail);
+    case E.PINS_DIFFER: return reasonVariant('PIN_ENTRY_INVALID', 'new-pins-differ', detail);
+    case E.CHANGE_TO_INITIAL: return reasonVariant('PIN_ENTRY_INVALID', 'new-pin-default', detail);
+    default: return undefined;
+  }
+}
+
 export function classify(err: ReaderError): Classified {
   const detail = { readerError: err.code, ...err.detail };
+  const keypad = keypadReason(err, detail);
+  if (keypad) return { kind: 'check', reason: keypad };
   const fault = FAULTS[err.code];
   if (fault) return { kind: 'fault', fault: new ServiceFault(fault, detail, { cause: err }) };
   // Any other card status word: the chip answered something this reader cannot use.

@@ -1,8 +1,8 @@
 import { reason, ServiceFault, type Reason } from '../reasons.js';
-import type { CardLink } from './channel.js';
+import type { CardLink, PinEntryResult } from './channel.js';
 import { defaultPins } from './initial-pin.js';
-import { classify, ReaderError, READER_ERRORS as E, swError } from './reader-errors.js';
-import { HEADER_CHANGE_PIN, HEADER_VERIFY, SsseSession } from './ssse.js';
+import { classify, KeypadRefusal, ReaderError, READER_ERRORS as E, swError } from './reader-errors.js';
+import { HEADER_CHANGE_PIN, HEADER_VERIFY, SsseSession, type PinState } from './ssse.js';
 import type { CardTerminal, TerminalStatus, VirtualCardSlot } from './terminal.js';
 import type { CardIdentity, ChipRead, PinOutcome } from './types.js';
 
@@ -86,12 +86,19 @@ export class ReaderTerminal implements CardTerminal {
         const s = new SsseSession(channel);
         try {
           if (!(await s.sameCard(card.cardId))) throw new ServiceFault('INVALID_REQUEST', { field: 'cardSession', message: 'another card is in the terminal; read the card again' });
-          const typed = await channel.pinEntry({
-            kind,
-            header: kind === 'verify' ? HEADER_VERIFY : HEADER_CHANGE_PIN,
-            defaults: defaultPins(this.options.initialPinRules, card),
-            timeoutSeconds: this.options.pinEntrySeconds,
-          });
+          // The card's tries counter before the prompt, so that a refusal by the keypad can be checked against it.
+          const before = await s.pinState();
+          let typed: PinEntryResult;
+          try {
+            typed = await channel.pinEntry({
+              kind,
+              header: kind === 'verify' ? HEADER_VERIFY : HEADER_CHANGE_PIN,
+              defaults: defaultPins(this.options.initialPinRules, card),
+              timeoutSeconds: this.options.pinEntrySeconds,
+            });
+          } catch (err) {
+            throw err instanceof KeypadRefusal ? await confirmRefusal(err, before, s) : err;
+          }
           return pinOutcome(kind, typed.sw, typed.typedDefault);
         } finally {
           await s.powerOffAll();
@@ -109,6 +116,28 @@ export class ReaderTerminal implements CardTerminal {
     if (c.kind === 'fault') throw c.fault;
     return c.reason;
   }
+}
+
+/**
+ * The keypad says it ended the entry without asking the card, so the cashier will hear that no
+ * attempt was used. The card has the last word: asked again, its tries counter must not have gone
+ * down. If it did, or the card is locked, the card's own state is reported instead (PIN_WRONG,
+ * PIN_LOCKED). A card that does not report its counter, or is gone by now, leaves the terminal's word.
+ */
+async function confirmRefusal(refusal: KeypadRefusal, before: PinState, s: SsseSession): Promise<ReaderError> {
+  let after: PinState;
+  try {
+    after = await s.pinState();
+  } catch (err) {
+    if (err instanceof ReaderError) return refusal;
+    throw err;
+  }
+  const left = after.triesLeft;
+  if (left === null) return refusal;
+  const counted = { triesLeft: left, keypadError: refusal.code };
+  if (after.locked) return new ReaderError(E.PIN_LOCKED, 'PIN locked', counted);
+  if (before.triesLeft !== null && left < before.triesLeft) return new ReaderError(E.PIN_WRONG, 'the card counted a wrong PIN the keypad did not report', counted);
+  return new KeypadRefusal(refusal.code, refusal.message, { ...refusal.detail, triesLeft: left });
 }
 
 /**

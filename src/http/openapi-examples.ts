@@ -19,7 +19,15 @@ export const SUCCESS_EXAMPLES: Readonly<Record<string, readonly unknown[]>> = {
     { cardSession, card, checks: [reason('CARD_NOT_ACTIVATED')], usable: false },
     { cardSession: null, card: null, checks: [reason('CARD_ABSENT')], usable: false },
   ],
-  'POST /v1/card/verify-pin': [{ ok: true, reasons: [] }, { ok: false, reasons: [reason('PIN_WRONG', { triesLeft: 2 })] }],
+  'POST /v1/card/verify-pin': [
+    { ok: true, reasons: [] },
+    { ok: false, reasons: [reason('PIN_WRONG', { readerError: -51, triesLeft: 2 })] },
+    { ok: false, reasons: [reasonVariant('PIN_CANCELLED', 'cancelled', { readerError: -31, triesLeft: 3 })] },
+  ],
+  'POST /v1/card/change-pin': [
+    { ok: true, reasons: [] },
+    { ok: false, reasons: [reasonVariant('PIN_ENTRY_INVALID', 'new-pins-differ', { readerError: -34, triesLeft: 3 })] },
+  ],
   'POST /v1/account/check': [
     account,
     { eligible: false, insured: true, status: '2', insuranceType: '310', balance: '0.00', suspendedSince: '2024-07-01', reasons: [reason('ACCOUNT_SUSPENDED')] },

@@ -1,5 +1,5 @@
 import type { CardChannel, CardLink, LinkStatus, PinEntry, PinEntryResult, SlotName, TerminalInfo } from '../card/channel.js';
-import { ReaderError, READER_ERRORS as E } from '../card/reader-errors.js';
+import { KeypadRefusal, ReaderError, READER_ERRORS as E } from '../card/reader-errors.js';
 import { CMD, isResponseTo, STATUS, type FrameDecoder, type LinkCodec, type LinkFrame } from './link/frame.js';
 import { decodeInfo, decodePinResult, encodePinRequest } from './link/messages.js';
 import type { ReaderProfile } from './profiles.js';
@@ -188,6 +188,10 @@ const STATUS_ERRORS: Readonly<Record<number, number>> = {
   [STATUS.UNSUPPORTED]: E.UNSUPPORTED_COMMAND,
   [STATUS.BAD_PARAMETER]: E.BAD_PARAMETER,
   [STATUS.BAD_FRAME]: E.CHECKSUM,
+};
+
+/** The keypad ended the PIN entry; the terminal sent the card nothing. */
+const KEYPAD_ERRORS: Readonly<Record<number, number>> = {
   [STATUS.KEYPAD_TIMEOUT]: E.TIMEOUT,
   [STATUS.KEYPAD_CANCELLED]: E.CANCELLED,
   [STATUS.PIN_LENGTH]: E.PIN_LENGTH,
@@ -197,9 +201,12 @@ const STATUS_ERRORS: Readonly<Record<number, number>> = {
 
 /** The terminal's status byte as a ministry error number. */
 export function statusError(status: number, slot: SlotName | null): ReaderError {
+  const message = `terminal status 0x${status.toString(16).padStart(2, '0')}`;
+  const detail = { terminalStatus: status, ...(slot ? { slot } : {}) };
+  const keypad = KEYPAD_ERRORS[status];
+  if (keypad !== undefined) return new KeypadRefusal(keypad, message, detail);
   const bySlot = SLOT_FAULTS[status];
-  const code = bySlot ? bySlot[slot ?? 'card'] : STATUS_ERRORS[status] ?? E.CONNECTION;
-  return new ReaderError(code, `terminal status 0x${status.toString(16).padStart(2, '0')}`, { terminalStatus: status, ...(slot ? { slot } : {}) });
+  return new ReaderError(bySlot ? bySlot[slot ?? 'card'] : STATUS_ERRORS[status] ?? E.CONNECTION, message, detail);
 }
 
 /** One operation's view of the link: the CardChannel the card reader drives. */

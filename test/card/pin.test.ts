@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { CardChannel, CardLink } from '../../src/card/channel.js';
+import { KeypadRefusal, READER_ERRORS } from '../../src/card/reader-errors.js';
+import { ReaderTerminal } from '../../src/card/reader-terminal.js';
 import { ServiceFault } from '../../src/reasons.js';
-import { emulated, PROFILES, variant } from '../terminal/emulated.js';
+import { HidLink } from '../../src/terminal/hid-link.js';
+import { CODECS } from '../../src/terminal/link/codecs.js';
+import { MockTransportOpener } from '../../src/terminal/mock-transport.js';
+import { loadProfile } from '../../src/terminal/profiles.js';
+import { devicesDir, emulated, PROFILES, variant } from '../terminal/emulated.js';
 
 const reasonOf = (o: { ok: boolean; reason?: { code: string; detail?: Record<string, unknown> } }) => (o.ok ? 'ok' : { code: o.reason!.code, ...o.reason!.detail });
 
@@ -51,29 +58,33 @@ describe.each(PROFILES)('PIN on the keypad (%s)', (profile) => {
     expect(await elsewhere.terminal.verifyPin((await elsewhere.terminal.read()).card!)).toEqual({ ok: true });
   });
 
-  it('refuses a new PIN that is a default one (-36), or typed differently twice (-34)', async () => {
+  it('refuses a new PIN that is a default one (-36), or typed differently twice (-34), without spending a try', async () => {
     const { terminal, slot } = emulated({ profile });
     slot.insert('normal');
     const { card } = await terminal.read();
     slot.keypad(['246810', '123456', '123456']);
-    expect(reasonOf(await terminal.changePin(card!))).toMatchObject({ code: 'PIN_INITIAL', readerError: -36 });
+    expect(reasonOf(await terminal.changePin(card!))).toEqual({ code: 'PIN_ENTRY_INVALID', variant: 'new-pin-default', readerError: -36, terminalStatus: 0x14, slot: 'card', triesLeft: 3 });
     slot.keypad(['246810', '135790', '135799']);
-    expect(reasonOf(await terminal.changePin(card!))).toMatchObject({ code: 'PIN_WRONG', readerError: -34 });
+    expect(reasonOf(await terminal.changePin(card!))).toEqual({ code: 'PIN_ENTRY_INVALID', variant: 'new-pins-differ', readerError: -34, terminalStatus: 0x13, slot: 'card', triesLeft: 3 });
     slot.keypad(['999999', '135790', '135790']);
     expect(reasonOf(await terminal.changePin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 2 });
     expect(await terminal.changePin(card!)).toEqual({ ok: true });
   });
 
-  it('reports cancel and a short PIN as PIN_WRONG, and a cardholder who walks away as TERMINAL_TIMEOUT', async () => {
+  it('reports cancel and a walk-away as PIN_CANCELLED and a short PIN as PIN_ENTRY_INVALID, with the tries the card still has', async () => {
     const { terminal, slot } = emulated({ profile });
     slot.insert('normal');
     const { card } = await terminal.read();
-    slot.keypad(['cancel']);
-    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_WRONG', readerError: -31 });
-    slot.keypad(['1234']);
-    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_WRONG', readerError: -33 });
-    slot.keypad(['timeout']);
-    await expect(terminal.verifyPin(card!)).rejects.toMatchObject({ reason: { code: 'TERMINAL_TIMEOUT', detail: { readerError: -32 } } });
+    slot.keypad(['111111', 'cancel', '1234', 'timeout', '1234567']);
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 2 });
+    const cancelled = await terminal.verifyPin(card!);
+    expect(reasonOf(cancelled)).toEqual({ code: 'PIN_CANCELLED', variant: 'cancelled', readerError: -31, terminalStatus: 0x11, slot: 'card', triesLeft: 2 });
+    expect(cancelled.ok ? null : cancelled.reason).toMatchObject({ severity: 'warning', remedy: { en: expect.stringMatching(/pay without insurance.*does not count as a wrong attempt/) } });
+    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_ENTRY_INVALID', variant: 'wrong-length', readerError: -33, triesLeft: 2 });
+    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_CANCELLED', variant: 'timeout', readerError: -32, triesLeft: 2 });
+    expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'PIN_ENTRY_INVALID', variant: 'wrong-length', readerError: -33, triesLeft: 2 });
+    // None of them spent a try: the right PIN still verifies after one earlier mistake and four refusals.
+    expect(await terminal.verifyPin(card!)).toEqual({ ok: true });
   });
 
   it('checks the card in the slot is the session card, and answers CARD_ABSENT when it is gone', async () => {
@@ -85,6 +96,50 @@ describe.each(PROFILES)('PIN on the keypad (%s)', (profile) => {
     await expect(terminal.verifyPin(card!)).rejects.toMatchObject({ reason: { code: 'INVALID_REQUEST', detail: { field: 'cardSession' } } });
     slot.remove();
     expect(reasonOf(await terminal.verifyPin(card!))).toMatchObject({ code: 'CARD_ABSENT', readerError: -2 });
+  });
+});
+
+describe('a keypad refusal is checked against the card\'s tries counter', () => {
+  /** The emulated terminal, but its keypad reports `refusal` after letting the typed PIN reach the card. */
+  function misreportingTerminal(refusal: number) {
+    const { device, slot } = emulated();
+    const profile = loadProfile(devicesDir, 'guard-usb64');
+    const link = new HidLink({ kind: 'mock', opener: new MockTransportOpener(device), codec: CODECS[profile.protocol], profile });
+    const misreport = (ch: CardChannel): CardChannel => ({
+      info: () => ch.info(),
+      powerOn: (s) => ch.powerOn(s),
+      powerOff: (s) => ch.powerOff(s),
+      transmit: (s, apdu) => ch.transmit(s, apdu),
+      beep: (ms) => ch.beep(ms),
+      pinEntry: async (entry) => {
+        await ch.pinEntry(entry);
+        throw new KeypadRefusal(refusal, 'misreported');
+      },
+    });
+    const wrapped: CardLink = { kind: 'mock', run: (ms, op) => link.run(ms, (ch) => op(misreport(ch))), status: (ms) => link.status(ms), close: () => link.close() };
+    return { terminal: new ReaderTerminal({ link: wrapped, timeoutMs: 1000, pinEntrySeconds: 5, initialPinRules: [] }), slot };
+  }
+
+  it('a try the card counted is reported as the card tells it, never as "no attempt used"', async () => {
+    const { terminal, slot } = misreportingTerminal(READER_ERRORS.CANCELLED);
+    slot.insert('normal');
+    const { card } = await terminal.read();
+    slot.keypad(['111111', '111111', '246810', '111111']);
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 2, keypadError: -31 });
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 1, keypadError: -31 });
+    // The right PIN reached the card: nothing was counted, so the keypad's word stands.
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_CANCELLED', variant: 'cancelled', readerError: -31, triesLeft: 3 });
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_WRONG', readerError: -51, triesLeft: 2, keypadError: -31 });
+  });
+
+  it('a card that locks meanwhile is reported locked', async () => {
+    const { terminal, slot } = misreportingTerminal(READER_ERRORS.TIMEOUT);
+    slot.insert('normal');
+    const { card } = await terminal.read();
+    slot.keypad(['111111', '111111', '111111']);
+    await terminal.verifyPin(card!);
+    await terminal.verifyPin(card!);
+    expect(reasonOf(await terminal.verifyPin(card!))).toEqual({ code: 'PIN_LOCKED', readerError: -52, triesLeft: 0, keypadError: -32 });
   });
 });
 

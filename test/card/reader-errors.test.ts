@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPins } from '../../src/card/initial-pin.js';
-import { classify, ReaderError, READER_ERRORS, swError } from '../../src/card/reader-errors.js';
+import { classify, KeypadRefusal, ReaderError, READER_ERRORS, swError } from '../../src/card/reader-errors.js';
 import { ServiceFault } from '../../src/reasons.js';
 
 const E = READER_ERRORS;
@@ -27,18 +27,29 @@ describe('ministry reader errors', () => {
       'ILLEGAL_DATA -23': 'check CARD_UNREADABLE',
       'PSAM_KEY_LEVEL -24': 'fault PSAM_MISSING',
       'NO_SUCH_ITEM -25': 'check CARD_UNREADABLE',
-      'CANCELLED -31': 'check PIN_WRONG',
+      'CANCELLED -31': 'check PIN_CANCELLED',
       'TIMEOUT -32': 'fault TERMINAL_TIMEOUT',
-      'PIN_LENGTH -33': 'check PIN_WRONG',
-      'PINS_DIFFER -34': 'check PIN_WRONG',
+      'PIN_LENGTH -33': 'check PIN_ENTRY_INVALID',
+      'PINS_DIFFER -34': 'check PIN_ENTRY_INVALID',
       'INITIAL_PIN -35': 'check PIN_INITIAL',
-      'CHANGE_TO_INITIAL -36': 'check PIN_INITIAL',
+      'CHANGE_TO_INITIAL -36': 'check PIN_ENTRY_INVALID',
       'PIN_WRONG -51': 'check PIN_WRONG',
       'PIN_LOCKED -52': 'check PIN_LOCKED',
       'NO_PSAM -2201': 'fault PSAM_MISSING',
       'PSAM_NO_SM4 -2202': 'fault PSAM_MISSING',
       'PSAM_NO_KEY -2203': 'fault PSAM_MISSING',
     });
+  });
+
+  it('tells the keypad\'s timeout (the cardholder walked away) from a terminal that does not answer, both -32', () => {
+    const keypad = classify(new KeypadRefusal(E.TIMEOUT, 'terminal status 0x10', { terminalStatus: 0x10 }));
+    expect(keypad).toMatchObject({ kind: 'check', reason: { code: 'PIN_CANCELLED', severity: 'warning', detail: { variant: 'timeout', readerError: -32 } } });
+    expect(outcome(E.TIMEOUT)).toBe('fault TERMINAL_TIMEOUT');
+    const variants = [E.CANCELLED, E.PIN_LENGTH, E.PINS_DIFFER, E.CHANGE_TO_INITIAL].map((code) => {
+      const c = classify(new KeypadRefusal(code, 'x'));
+      return c.kind === 'check' ? `${c.reason.code}/${String(c.reason.detail?.['variant'])}` : 'fault';
+    });
+    expect(variants).toEqual(['PIN_CANCELLED/cancelled', 'PIN_ENTRY_INVALID/wrong-length', 'PIN_ENTRY_INVALID/new-pins-differ', 'PIN_ENTRY_INVALID/new-pin-default']);
   });
 
   it('reports unnamed status words as -(SW as decimal), a card that cannot be read', () => {

@@ -21,7 +21,7 @@ const devicesDir = path.join(PROJECT_ROOT, 'devices');
 const cards = loadVirtualCards(devicesDir);
 const setup = loadTerminalSetup(devicesDir);
 const issuer = { internalAuth: fromHex(setup.psam.keys.internalAuth), externalAuth: fromHex(setup.psam.keys.externalAuth) };
-const CARD_CODES: ReasonCode[] = ['CARD_ABSENT', 'CARD_UNREADABLE', 'CARD_NOT_GENUINE', 'CARD_EXPIRED', 'PIN_INITIAL', 'PIN_WRONG', 'PIN_LOCKED'];
+const CARD_CODES: ReasonCode[] = ['CARD_ABSENT', 'CARD_UNREADABLE', 'CARD_NOT_GENUINE', 'CARD_EXPIRED', 'PIN_INITIAL', 'PIN_WRONG', 'PIN_CANCELLED', 'PIN_ENTRY_INVALID', 'PIN_LOCKED'];
 const FAULT_CODES: ReasonCode[] = ['TERMINAL_UNAVAILABLE', 'TERMINAL_TIMEOUT', 'PSAM_MISSING', 'INVALID_REQUEST'];
 
 type Mutation = { step: number; answer: Uint8Array; keep: boolean };
