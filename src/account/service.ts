@@ -61,7 +61,8 @@ export class AccountService {
   private async query(key: string, credential: PersonCredential): Promise<PersonAccount> {
     try {
       const info = await queryPerson(this.client, credential);
-      const status: PersonAccount = { ...eligibilityOf(info), person: { idNumber: info.baseinfo.certno || null, name: info.baseinfo.psn_name || null } };
+      // Added to the fresh status rather than spread into a copy: V8's spread-plus-field copy costs µs a check.
+      const status: PersonAccount = Object.assign(eligibilityOf(info), { person: { idNumber: info.baseinfo.certno || null, name: info.baseinfo.psn_name || null } });
       if (this.options.cacheMs > 0) this.remember(key, status);
       return status;
     } finally {

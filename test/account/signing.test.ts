@@ -1,3 +1,4 @@
+import { createDecipheriv, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSigner, WireError, type SignerConfig } from '../../src/account/signing/index.js';
 
@@ -77,5 +78,37 @@ describe('signer specifics', () => {
   it('refuses to start without the keys it needs', () => {
     expect(() => createSigner({ kind: 'hmac', appId: 'A', secret: '', sm4Key: '' })).toThrow(/PLATFORM_SECRET/);
     expect(() => createSigner({ kind: 'sm', appId: 'A', secret: 'k', sm4Key: 'abc' })).toThrow(/PLATFORM_SM4_KEY/);
+  });
+
+  it('hmac signs timestamp, nonce and the exact body bytes as the gateway computes it', () => {
+    const sealed = createSigner({ ...CONFIGS[0]!, clock: () => 1_764_400_000_123 }).seal(PAYLOAD);
+    const { 'x-tif-timestamp': timestamp, 'x-tif-nonce': nonce } = sealed.headers;
+    expect(timestamp).toBe('1764400000');
+    expect(nonce).toMatch(/^[0-9a-f]{24}$/);
+    expect(sealed.headers['x-tif-signature']).toBe(createHmac('sha256', 'k1').update(`${timestamp}\n${nonce}\n${PAYLOAD}`).digest('hex'));
+  });
+
+  it('sm wraps IV + SM4-CBC ciphertext and signs appId, timestamp, nonce and encData with HMAC-SM3', () => {
+    const sealed = JSON.parse(createSigner(CONFIGS[1]!).seal(PAYLOAD).body) as Record<string, string>;
+    expect(Object.keys(sealed)).toEqual(['appId', 'timestamp', 'nonce', 'encData', 'encType', 'signType', 'signData']);
+    expect(sealed['signData']).toBe(createHmac('sm3', 'k1').update(`APP1\n${sealed['timestamp']}\n${sealed['nonce']}\n${sealed['encData']}`).digest('hex'));
+    const raw = Buffer.from(sealed['encData']!, 'base64');
+    const decipher = createDecipheriv('sm4-cbc', Buffer.from(CONFIGS[1]!.sm4Key, 'hex'), raw.subarray(0, 16));
+    expect(Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]).toString('utf8')).toBe(PAYLOAD);
+  });
+
+  it('never repeats a nonce or an IV, across many refills of the random pool', () => {
+    const hmac = createSigner(CONFIGS[0]!);
+    const sm = createSigner(CONFIGS[1]!);
+    const nonces = new Set<string>();
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      nonces.add(hmac.seal(PAYLOAD).headers['x-tif-nonce']!);
+      const sealed = JSON.parse(sm.seal(PAYLOAD).body) as { nonce: string; encData: string };
+      nonces.add(sealed.nonce);
+      ivs.add(Buffer.from(sealed.encData, 'base64').subarray(0, 16).toString('hex'));
+    }
+    expect(nonces.size).toBe(4000);
+    expect(ivs.size).toBe(2000);
   });
 });

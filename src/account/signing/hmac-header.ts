@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomHex } from './random-pool.js';
 import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from './wire.js';
 
 /**
@@ -7,13 +8,14 @@ import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from
  * body bytes.
  */
 export function hmacHeaderSigner(appId: string, secret: string, clock: () => number = Date.now): PlatformSigner {
-  const sign = (timestamp: string, nonce: string, body: string) => createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${body}`).digest('hex');
+  // The body goes in as its own update: joined to the short head it would be copied once more.
+  const sign = (timestamp: string, nonce: string, body: string) => createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n`).update(body).digest('hex');
   return {
     kind: 'hmac',
     signtype: 'HMACSHA256',
     seal(payload: string): WireMessage {
       const timestamp = String(Math.floor(clock() / 1000));
-      const nonce = randomBytes(12).toString('hex');
+      const nonce = randomHex(12);
       return {
         headers: {
           'content-type': 'application/json',

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomBuffer, randomHex } from './random-pool.js';
 import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from './wire.js';
 
 interface SealedBody {
@@ -19,17 +20,18 @@ interface SealedBody {
  */
 export function sm3Sm4Signer(appId: string, secret: string, sm4Key: Buffer, clock: () => number = Date.now): PlatformSigner {
   if (sm4Key.length !== 16) throw new RangeError('the SM4 key is 16 bytes (32 hex digits)');
-  const mac = (b: Pick<SealedBody, 'appId' | 'timestamp' | 'nonce' | 'encData'>) =>
-    createHmac('sm3', secret).update(`${b.appId}\n${b.timestamp}\n${b.nonce}\n${b.encData}`).digest('hex');
+  // encData (the bulk) goes in as its own update: joined to the head it would be copied once more.
+  const mac = (timestamp: string, nonce: string, encData: string) => createHmac('sm3', secret).update(`${appId}\n${timestamp}\n${nonce}\n`).update(encData).digest('hex');
   return {
     kind: 'sm',
     signtype: 'SM3',
     seal(payload: string): WireMessage {
-      const iv = randomBytes(16);
+      const iv = randomBuffer(16);
       const cipher = createCipheriv('sm4-cbc', sm4Key, iv);
       const encData = Buffer.concat([iv, cipher.update(payload, 'utf8'), cipher.final()]).toString('base64');
-      const head = { appId, timestamp: String(Math.floor(clock() / 1000)), nonce: randomBytes(12).toString('hex'), encData };
-      const body: SealedBody = { ...head, encType: 'SM4', signType: 'SM3', signData: mac(head) };
+      const timestamp = String(Math.floor(clock() / 1000));
+      const nonce = randomHex(12);
+      const body: SealedBody = { appId, timestamp, nonce, encData, encType: 'SM4', signType: 'SM3', signData: mac(timestamp, nonce, encData) };
       return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
     },
     open({ body }: WireMessage): string {
@@ -45,7 +47,7 @@ export function sm3Sm4Signer(appId: string, secret: string, sm4Key: Buffer, cloc
       if (sealed.appId !== appId) throw new WireError('signature', 'appId missing or foreign');
       checkTimestamp(sealed.timestamp, clock());
       const given = Buffer.from(sealed.signData, 'hex');
-      const expected = Buffer.from(mac({ appId, timestamp: sealed.timestamp!, nonce: String(sealed.nonce ?? ''), encData: sealed.encData }), 'hex');
+      const expected = Buffer.from(mac(sealed.timestamp!, String(sealed.nonce ?? ''), sealed.encData), 'hex');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WireError('signature', 'signData does not match');
       const raw = Buffer.from(sealed.encData, 'base64');
       if (raw.length < 32 || raw.length % 16 !== 0) throw new WireError('malformed', 'encData is not SM4-CBC ciphertext');
