@@ -8,7 +8,8 @@ import { xlsxRows } from './io/xlsx-rows.js';
 import { readZipDirectory, zipEntryChunks } from './io/zip.js';
 import { headerMatches } from './formats/csv-header.js';
 import { MAPPING_HEADERS, MappingLayout, type MappingRow } from './formats/item-mapping.js';
-import { COLUMNS_1301, COLUMNS_READ, parse1301Fields, type StringSink } from './formats/nhsa-1301.js';
+import { COLUMNS_1301, COLUMNS_READ, parse1301Fields, UNIQUE_1301, type StringSink } from './formats/nhsa-1301.js';
+import { ByteStrings, type Utf8Bytes } from './io/byte-strings.js';
 import { POLICY_HEADERS, PolicyLayout } from './formats/payment-policy.js';
 import { HEADER_SEARCH_ROWS, WORKBOOK_SHEET, WorkbookLayout } from './formats/workbook.js';
 
@@ -70,7 +71,7 @@ function located(file: string, position: Position, err: unknown): never {
 }
 
 /** The 1301 download: the single text file in the zip, or the text itself. */
-export async function* read1301(file: string, format: '1301-zip' | '1301-text', meta: FileMeta, strings: StringSink, onProgress?: ProgressFn): AsyncGenerator<RowBatch<CatalogueEntry>> {
+export async function* read1301(file: string, format: '1301-zip' | '1301-text', meta: FileMeta, onProgress?: ProgressFn): AsyncGenerator<RowBatch<CatalogueEntry>> {
   let chunks: AsyncIterable<Buffer>;
   if (format === '1301-zip') {
     const entries = (await readZipDirectory(file)).filter((e) => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX/'));
@@ -81,18 +82,19 @@ export async function* read1301(file: string, format: '1301-zip' | '1301-text', 
     chunks = fileChunks(file, onProgress);
   }
   const fields: (string | undefined)[] = new Array<string | undefined>(COLUMNS_1301.length + 1).fill(undefined);
-  // Fields decoded from bytes are fresh strings already: share the repeated ones, copy none.
-  const sink: StringSink = { intern: (s) => strings.intern(s), detach: (s) => s };
+  // Repeated fields come out of the byte cache already shared, unique ones fresh: nothing to intern or copy.
+  const scanner = new LineScanner();
   for await (const { first, buf, starts, ends } of utf8LineRanges(chunks, file)) {
     const rows: CatalogueEntry[] = [];
     const at: number[] = [];
+    scanner.use(buf);
     for (let i = 0; i < starts.length; i++) {
       const s = starts[i]!;
       const e = ends[i]!;
       if (blank(buf, s, e)) continue;
       let parsed;
       try {
-        parsed = parse1301Fields(fields, sink, lineFields(buf, s, e, fields));
+        parsed = parse1301Fields(fields, undefined, scanner.fields(s, e, fields));
       } catch (err) {
         located(file, { line: first + i }, err);
       }
@@ -109,30 +111,45 @@ export async function* read1301(file: string, format: '1301-zip' | '1301-text', 
   }
 }
 
-const READ = new Uint8Array(COLUMNS_1301.length + 1);
 const READ_AT = COLUMNS_READ.map((c) => COLUMNS_1301.indexOf(c));
-for (const i of READ_AT) READ[i] = 1;
+/** Per column: 0 not read, 1 read and unique per row (decoded as is), 2 read and repeated (decoded through the cache). */
+const READ = new Uint8Array(COLUMNS_1301.length + 1);
+for (const i of READ_AT) READ[i] = UNIQUE_1301.includes(COLUMNS_1301[i]!) ? 1 : 2;
 
 /**
- * Decodes the fields of one tab-separated line that the parser reads straight from the
- * bytes, into `f` (reused from line to line); the others (most of a 92-column line) are never
- * decoded. Decoded fields are fresh strings, not slices of a larger one. Returns the number of
- * columns in the line.
+ * Decodes the fields of tab-separated lines that the parser reads straight from the bytes;
+ * the others (most of a 92-column line) are never decoded. Repeated values come from one
+ * byte-keyed cache per column; unique ones are decoded fresh (never slices of a larger string).
  */
-function lineFields(buf: Buffer, s: number, e: number, f: (string | undefined)[]): number {
-  // Buffer's own decoder without toString's argument handling: called ~5 million times per national file.
-  const bytes = buf as Buffer & { utf8Slice(start: number, end: number): string };
-  for (const i of READ_AT) f[i] = undefined;
-  let col = 0;
-  let from = s;
-  for (let p = s; p < e; p++) {
-    if (bytes[p] !== 9) continue;
-    if (READ[col] === 1 && p > from) f[col] = bytes.utf8Slice(from, p);
-    col++;
-    from = p + 1;
+class LineScanner {
+  /** By column, for the repeated ones. */
+  private readonly caches = Array.from(READ, (read) => (read === 2 ? new ByteStrings() : undefined));
+  private bytes = Buffer.alloc(0) as Utf8Bytes;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+
+  /** The buffer the next lines are in. */
+  use(bytes: Buffer): void {
+    this.bytes = bytes as Utf8Bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   }
-  if (READ[col] === 1 && e > from) f[col] = bytes.utf8Slice(from, e);
-  return col + 1;
+
+  /** Fills `f` (reused from line to line) from the line at [s, e) and returns its number of columns. */
+  fields(s: number, e: number, f: (string | undefined)[]): number {
+    const { bytes } = this;
+    for (const i of READ_AT) f[i] = undefined;
+    let col = 0;
+    for (let p = s; ; p++) {
+      const from = p;
+      while (p < e && bytes[p] !== 9) p++;
+      if (p > from) {
+        const read = READ[col];
+        if (read === 1) f[col] = bytes.utf8Slice(from, p);
+        else if (read === 2) f[col] = this.caches[col]!.get(bytes, this.view, from, p);
+      }
+      col++;
+      if (p >= e) return col;
+    }
+  }
 }
 
 function blank(buf: Buffer, s: number, e: number): boolean {

@@ -1,12 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { CatalogueEntry } from './entry.js';
+import { RowPacker } from './row-pack.js';
+import { bulkChunk, startWriter, type RowWriter, type WriterOptions, type WrittenBy } from './staging-writer.js';
 
-const CHUNK = 5000;
+/** Rows per packed batch. */
+const BATCH = 5000;
 
-const INSERT = `INSERT INTO catalogue_entries (version_id, code, name, generic_name, dosage_form, spec, manufacturer, approval_no, standard_code,
-  insurance_class, self_pay_ratio, price_cap_fen, over_cap_handling, restricted, restricted_scope, prescription_only, begin_date, end_date,
-  valid, market_status, list_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** What is known of a version once its rows are written. */
 export interface VersionFields {
@@ -30,70 +30,73 @@ export interface NewVersion {
  * commit, and nothing reads staging rows, so a file that fails half-way changes nothing
  * anyone sees; abort (or the next start, after a crash) removes what was written.
  *
- * Rows go in short transactions of a few thousand so that the counter's own writes (the
- * audit trail shares this connection) interleave with a national-size import instead of
- * waiting seconds behind it. Those chunks commit without fsync or checkpoint (set and
- * restored around each chunk, while no other statement can run): a crash may lose staging
- * rows, which are discarded anyway, and the activating commit is fully synced.
+ * Entries are packed in batches and written by a worker thread on its own connection (see
+ * staging-writer.ts), so a national-size file is parsed here while the previous batches are
+ * inserted there, and the service's event loop never waits on the inserts. Staged rows
+ * commit without fsync: a crash may lose them, and they are discarded anyway; the activating
+ * commit is fully synced.
  */
 export class StagedVersion {
-  private readonly insert: Database.Statement;
-  private readonly insertChunk: (rows: CatalogueEntry[]) => void;
-  private pending: CatalogueEntry[] = [];
+  private readonly packer = new RowPacker(BATCH);
+  private writer: RowWriter | null = null;
   private written = 0;
 
-  private constructor(private readonly sqlite: Database.Database, readonly id: number) {
-    this.insert = sqlite.prepare(INSERT);
-    this.insertChunk = sqlite.transaction((rows: CatalogueEntry[]) => {
-      for (const e of rows) {
-        this.insert.run(id, e.code, e.name, e.genericName, e.dosageForm, e.spec, e.manufacturer, e.approvalNo, e.standardCode,
-          e.insuranceClass, e.selfPayRatio, e.priceCapFen, e.overCapHandling, e.restricted ? 1 : 0, e.restrictedScope, e.prescriptionOnly ? 1 : 0,
-          e.beginDate, e.endDate, e.valid ? 1 : 0, e.marketStatus, e.listVersion ?? null);
-      }
-    });
-  }
+  private constructor(private readonly sqlite: Database.Database, readonly id: number, private readonly options: WriterOptions) {}
 
-  static begin(sqlite: Database.Database, v: NewVersion): StagedVersion {
+  static begin(sqlite: Database.Database, v: NewVersion, options: WriterOptions = {}): StagedVersion {
     const { lastInsertRowid } = sqlite.prepare(`INSERT INTO catalogue_versions (kind, format, source, row_count, checksum, imported_at, based_on, status, active)
       VALUES (?, ?, ?, 0, ?, ?, ?, 'staging', 0)`).run(v.kind, v.format, v.source, v.checksum, new Date().toISOString(), v.basedOn);
-    return new StagedVersion(sqlite, Number(lastInsertRowid));
+    return new StagedVersion(sqlite, Number(lastInsertRowid), options);
   }
 
   get count(): number {
-    return this.written + this.pending.length;
+    return this.written + this.packer.count;
   }
 
-  /** Buffers one entry; true when that filled a chunk and wrote it (a good moment to yield). */
-  add(e: CatalogueEntry): boolean {
-    this.pending.push(e);
-    if (this.pending.length < CHUNK) return false;
-    this.flush();
-    return true;
+  /** Rows written by the worker thread and by this one (small imports, the start of large ones, or all when no worker could start). */
+  get writtenBy(): WrittenBy {
+    return this.writer?.written ?? { thread: 0, worker: 0 };
   }
 
-  /** Writes entries from memory, yielding to the event loop between chunks. */
+  /** Buffers one entry; a full batch goes to the writer. Call `drain` now and then. */
+  add(e: CatalogueEntry): void {
+    this.packer.add(e);
+    if (this.packer.full) this.send(true);
+  }
+
+  /** Waits while the writer is behind (and, writing on this thread, lets the event loop run). */
+  drain(): Promise<void> {
+    return this.writer?.drain() ?? Promise.resolve();
+  }
+
   async addAll(entries: Iterable<CatalogueEntry>): Promise<void> {
-    for (const e of entries) if (this.add(e)) await nextTurn();
+    for (const e of entries) {
+      this.add(e);
+      if (this.packer.count === 0) await this.drain();
+    }
   }
 
-  flush(): void {
-    if (this.pending.length === 0) return;
-    bulkChunk(this.sqlite, () => this.insertChunk(this.pending));
-    this.written += this.pending.length;
-    this.pending = [];
-  }
-
-  /** Marks the version ready and makes it the active one of its kind, in one durable transaction. */
-  commit(fields: VersionFields): void {
-    this.flush();
+  /** Writes the rest, then marks the version ready and active in one durable transaction. */
+  async commit(fields: VersionFields): Promise<void> {
+    this.send(false);
+    await this.writer?.finish();
     activate(this.sqlite, this.id, fields);
   }
 
   /** Removes what was written; the version never existed for anyone else. */
   async abort(): Promise<void> {
-    this.pending = [];
+    await this.writer?.close().catch(() => undefined);
     await deleteVersionRows(this.sqlite, this.id);
     this.sqlite.prepare('DELETE FROM catalogue_versions WHERE id = ?').run(this.id);
+  }
+
+  /** A full batch starts the writer thread (an import of fewer rows is written here alone). */
+  private send(full: boolean): void {
+    const batch = this.packer.take();
+    if (!batch) return;
+    this.writer ??= startWriter(this.sqlite, this.id, { ...this.options, worker: full && this.options.worker !== false });
+    this.written += batch.count;
+    this.writer.write(batch);
   }
 }
 
@@ -112,26 +115,7 @@ export function activate(sqlite: Database.Database, id: number, fields?: Version
 
 /** Deletes a version's entries and mappings a chunk at a time, so the service keeps answering meanwhile. */
 export async function deleteVersionRows(sqlite: Database.Database, id: number): Promise<void> {
-  const entries = sqlite.prepare(`DELETE FROM catalogue_entries WHERE rowid IN (SELECT rowid FROM catalogue_entries WHERE version_id = ? LIMIT ${CHUNK})`);
+  const entries = sqlite.prepare(`DELETE FROM catalogue_entries WHERE rowid IN (SELECT rowid FROM catalogue_entries WHERE version_id = ? LIMIT ${BATCH})`);
   while (bulkChunk(sqlite, () => entries.run(id).changes) > 0) await nextTurn();
   sqlite.prepare('DELETE FROM item_mappings WHERE version_id = ?').run(id);
-}
-
-/**
- * Runs one bulk chunk with synchronous=NORMAL and no automatic checkpoint, restoring both
- * afterwards. Checkpointing after every chunk would copy the growing WAL into the database
- * over and over; instead the activating commit, back under the connection's settings,
- * checkpoints once.
- */
-function bulkChunk<T>(sqlite: Database.Database, fn: () => T): T {
-  const sync = sqlite.pragma('synchronous', { simple: true }) as number;
-  const checkpoint = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('wal_autocheckpoint = 0');
-  try {
-    return fn();
-  } finally {
-    sqlite.pragma(`wal_autocheckpoint = ${checkpoint}`);
-    sqlite.pragma(`synchronous = ${sync}`);
-  }
 }

@@ -12,6 +12,7 @@ import type { MappingRow } from './formats/item-mapping.js';
 import { WORKBOOK_SHEET } from './formats/workbook.js';
 import { detectFormat, read1301, readMapping, readPolicy, readWorkbook, type FileFormat, type FileMeta, type RowBatch } from './readers.js';
 import { activate, deleteVersionRows, StagedVersion } from './staging.js';
+import type { WriterOptions } from './staging-writer.js';
 
 export { ImportError } from './import-error.js';
 
@@ -35,6 +36,8 @@ export interface ImportResult {
 export interface CatalogueStoreOptions {
   /** Versions of each kind kept with their rows (for rollback and diff); older ones are pruned. */
   keepVersions?: number;
+  /** How staged rows are written (a worker thread for large imports, by default). */
+  staging?: WriterOptions;
 }
 
 const VERSION_COLUMNS = `id, kind, format, source, label, platform_ver AS platformVer, based_on AS basedOn, row_count AS rowCount,
@@ -60,9 +63,11 @@ export class CatalogueStore {
   private current: CatalogueIndex;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly keep: number;
+  private readonly staging: WriterOptions;
 
   constructor(private readonly store: DataStore, options: CatalogueStoreOptions = {}) {
     this.keep = Math.max(2, options.keepVersions ?? 12);
+    this.staging = options.staging ?? {};
     this.discardLeftovers();
     this.current = this.loadActive();
   }
@@ -145,7 +150,7 @@ export class CatalogueStore {
 
   private async importCatalogue(files: AsyncIterable<string>, format: FileFormat, source: string, mode: 'full' | 'delta', meta: FileMeta, pages: boolean, onProgress?: ProgressFn): Promise<ImportResult | null> {
     const previous = this.current;
-    const staged = StagedVersion.begin(this.store.sqlite, { kind: 'catalogue', format: formatName(format), source, checksum: '', basedOn: previous.version?.id ?? null });
+    const staged = StagedVersion.begin(this.store.sqlite, { kind: 'catalogue', format: formatName(format), source, checksum: '', basedOn: previous.version?.id ?? null }, this.staging);
     try {
       const strings = new StringTable();
       const entries = new Map<string, CatalogueEntry>();
@@ -175,6 +180,7 @@ export class CatalogueStore {
             if (!pages) staged.add(entry);
           }
           rowCount += batch.rows.length;
+          await staged.drain();
         }
       }
       if (rowCount === 0) {
@@ -196,7 +202,7 @@ export class CatalogueStore {
         meta.label ??= previous.version?.label ?? null;
       }
       const checksum = sums.length === 1 ? sums[0]! : createHash('sha256').update(sums.join('\n')).digest('hex');
-      staged.commit({ rowCount, entryCount: snapshot.size, label: meta.label, platformVer: meta.platformVer, checksum });
+      await staged.commit({ rowCount, entryCount: snapshot.size, label: meta.label, platformVer: meta.platformVer, checksum });
       return await this.activated(staged.id, snapshot, format);
     } catch (err) {
       await staged.abort();
@@ -218,10 +224,10 @@ export class CatalogueStore {
     if (policy.size === 0) throw new ImportError(file, null, null, 'the file holds no policy rows');
     const snapshot = new Map<string, CatalogueEntry>();
     for (const e of previous.entries()) snapshot.set(e.code, { ...e, ...(policy.get(e.code)?.policy ?? NO_POLICY) });
-    const staged = StagedVersion.begin(this.store.sqlite, { kind: 'catalogue', format: 'policy', source, checksum, basedOn: previous.version.id });
+    const staged = StagedVersion.begin(this.store.sqlite, { kind: 'catalogue', format: 'policy', source, checksum, basedOn: previous.version.id }, this.staging);
     try {
       await staged.addAll(snapshot.values());
-      staged.commit({ rowCount: policy.size, entryCount: snapshot.size, label: previous.version.label, platformVer: previous.version.platformVer ?? null, checksum });
+      await staged.commit({ rowCount: policy.size, entryCount: snapshot.size, label: previous.version.label, platformVer: previous.version.platformVer ?? null, checksum });
     } catch (err) {
       await staged.abort();
       throw err;
@@ -366,7 +372,7 @@ function readCatalogue(file: string, format: FileFormat, meta: FileMeta, strings
   switch (format) {
     case '1301-zip':
     case '1301-text':
-      return { batches: read1301(file, format, meta, strings, onProgress), unit: 'line', codeColumn: column1301('med_list_codg'), position: (line) => ({ line }) };
+      return { batches: read1301(file, format, meta, onProgress), unit: 'line', codeColumn: column1301('med_list_codg'), position: (line) => ({ line }) };
     case 'workbook-xlsx':
       return { batches: readWorkbook(file, format, strings, onProgress), unit: 'row', codeColumn: '药品代码', position: (row) => ({ row, sheet: WORKBOOK_SHEET }) };
     case 'workbook-csv':

@@ -35,6 +35,9 @@ export const COLUMNS_READ: readonly Column1301[] = [
   'vali_flag', 'ver', 'ver_name', 'nat_hi_druglist_chrgitm_lv',
 ];
 
+/** The columns read that differ from row to row (the others repeat: names, forms, manufacturers, dates, flags). */
+export const UNIQUE_1301: readonly Column1301[] = ['med_list_codg', 'drugstdcode', 'aprvno'];
+
 const at = Object.fromEntries(COLUMNS_1301.map((name, i) => [name, i])) as Record<Column1301, number>;
 
 const labels = Object.fromEntries(COLUMNS_1301.map((name, i) => [name, `${name} (column ${i + 1})`])) as Record<Column1301, string>;
