@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { keyedHmac } from './keyed-hmac.js';
 import { randomHex } from './random-pool.js';
 import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from './wire.js';
 
@@ -8,8 +9,8 @@ import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from
  * body bytes.
  */
 export function hmacHeaderSigner(appId: string, secret: string, clock: () => number = Date.now): PlatformSigner {
-  // The body goes in as its own update: joined to the short head it would be copied once more.
-  const sign = (timestamp: string, nonce: string, body: string) => createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n`).update(body).digest('hex');
+  const mac = keyedHmac('sha256', secret);
+  const sign = (timestamp: string, nonce: string, body: string) => mac(`${timestamp}\n${nonce}\n`, body);
   return {
     kind: 'hmac',
     signtype: 'HMACSHA256',

@@ -1,5 +1,7 @@
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
-import { randomBuffer, randomHex } from './random-pool.js';
+import { timingSafeEqual } from 'node:crypto';
+import { keyedHmac } from './keyed-hmac.js';
+import { randomHex } from './random-pool.js';
+import { Sm4Cbc } from './sm4-cbc.js';
 import { checkTimestamp, WireError, type PlatformSigner, type WireMessage } from './wire.js';
 
 interface SealedBody {
@@ -20,15 +22,14 @@ interface SealedBody {
  */
 export function sm3Sm4Signer(appId: string, secret: string, sm4Key: Buffer, clock: () => number = Date.now): PlatformSigner {
   if (sm4Key.length !== 16) throw new RangeError('the SM4 key is 16 bytes (32 hex digits)');
-  // encData (the bulk) goes in as its own update: joined to the head it would be copied once more.
-  const mac = (timestamp: string, nonce: string, encData: string) => createHmac('sm3', secret).update(`${appId}\n${timestamp}\n${nonce}\n`).update(encData).digest('hex');
+  const sm4 = new Sm4Cbc(sm4Key);
+  const hmacSm3 = keyedHmac('sm3', secret);
+  const mac = (timestamp: string, nonce: string, encData: string) => hmacSm3(`${appId}\n${timestamp}\n${nonce}\n`, encData);
   return {
     kind: 'sm',
     signtype: 'SM3',
     seal(payload: string): WireMessage {
-      const iv = randomBuffer(16);
-      const cipher = createCipheriv('sm4-cbc', sm4Key, iv);
-      const encData = Buffer.concat([iv, cipher.update(payload, 'utf8'), cipher.final()]).toString('base64');
+      const encData = sm4.encrypt(payload).toString('base64');
       const timestamp = String(Math.floor(clock() / 1000));
       const nonce = randomHex(12);
       const body: SealedBody = { appId, timestamp, nonce, encData, encType: 'SM4', signType: 'SM3', signData: mac(timestamp, nonce, encData) };
@@ -51,12 +52,9 @@ export function sm3Sm4Signer(appId: string, secret: string, sm4Key: Buffer, cloc
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WireError('signature', 'signData does not match');
       const raw = Buffer.from(sealed.encData, 'base64');
       if (raw.length < 32 || raw.length % 16 !== 0) throw new WireError('malformed', 'encData is not SM4-CBC ciphertext');
-      try {
-        const decipher = createDecipheriv('sm4-cbc', sm4Key, raw.subarray(0, 16));
-        return Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]).toString('utf8');
-      } catch {
-        throw new WireError('malformed', 'encData does not decrypt under the configured SM4 key');
-      }
+      const text = sm4.decrypt(raw);
+      if (text === undefined) throw new WireError('malformed', 'encData does not decrypt under the configured SM4 key');
+      return text;
     },
   };
 }
