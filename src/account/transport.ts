@@ -79,11 +79,16 @@ class Deadline extends EventEmitter {
 export function readBytes(body: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     body
       .on('data', (chunk: Buffer) => chunks.push(chunk))
-      .once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))
+      .once('end', () => {
+        ended = true;
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      })
       .once('error', reject)
-      .once('close', () => reject(new Error('the answer ended early')));
+      // 'close' follows every 'end': an Error (and its stack) only when the body really stopped short.
+      .once('close', () => ended || reject(new Error('the answer ended early')));
   });
 }
 
