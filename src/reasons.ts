@@ -335,10 +335,7 @@ export function reasonDef(code: ReasonCode): ReasonDef {
 /** Builds the answer object for a code; `severity` may be lowered where a rule makes it a warning. */
 export function reason(code: ReasonCode, detail?: Record<string, unknown>, severity?: Severity): Reason {
   const def: ReasonDef = DEFS[code];
-  const out: Reason = { code, severity: severity ?? def.severity, message: def.message };
-  if (def.remedy) out.remedy = def.remedy;
-  if (detail && Object.keys(detail).length > 0) out.detail = detail;
-  return out;
+  return sortedReason(code, detail && Object.keys(detail).length > 0 ? detail : undefined, def.message, def.remedy, severity ?? def.severity);
 }
 
 type Defs = typeof DEFS;
@@ -349,10 +346,16 @@ export type ReasonVariant<C extends ReasonCode> = Defs[C] extends { variants: in
 export function reasonVariant<C extends ReasonCode>(code: C, variant: ReasonVariant<C>, detail?: Record<string, unknown>): Reason {
   const def: ReasonDef = DEFS[code];
   const wording = def.variants?.[variant] ?? {};
-  const out: Reason = { code, severity: wording.severity ?? def.severity, message: wording.message ?? def.message };
-  const remedy = wording.remedy ?? def.remedy;
+  return sortedReason(code, { variant, ...detail }, wording.message ?? def.message, wording.remedy ?? def.remedy, wording.severity ?? def.severity);
+}
+
+/** Members in sorted order, the order of the audit trail's canonical JSON, so encoding a decision copies no reason. */
+function sortedReason(code: ReasonCode, detail: Record<string, unknown> | undefined, message: Text, remedy: Text | undefined, severity: Severity): Reason {
+  const out = { code } as Reason;
+  if (detail) out.detail = detail;
+  out.message = message;
   if (remedy) out.remedy = remedy;
-  out.detail = { variant, ...detail };
+  out.severity = severity;
   return out;
 }
 

@@ -85,29 +85,40 @@ function deeplyFrozen(o: object): boolean {
 }
 
 /** `value` with every object's own enumerable keys in sorted order; the very same value when it already is. */
-function inKeyOrder(value: unknown, key: string): unknown {
+function inKeyOrder(value: unknown, key: string | number): unknown {
   let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(k: string): unknown }).toJSON(key);
   if (v === null || typeof v !== 'object') return v;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON(k: string): unknown }).toJSON(String(key));
+    if (v === null || typeof v !== 'object') return v;
+  }
   if (Array.isArray(v)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const item = inKeyOrder(v[i], String(i));
-      if (item !== v[i]) (copy ??= v.slice())[i] = item;
+      const x: unknown = v[i];
+      if (x === null || typeof x !== 'object') continue;
+      const item = inKeyOrder(x, i);
+      if (item !== x) (copy ??= v.slice())[i] = item;
     }
     return copy ?? v;
   }
   const o = v as Record<string, unknown>;
-  const known = frozenInOrder.get(o);
-  if (known) return known;
+  // Only a frozen object can be in the cache; asking the WeakMap about every fresh object would cost more than it saves.
+  const frozen = Object.isFrozen(o);
+  if (frozen) {
+    const known = frozenInOrder.get(o);
+    if (known) return known;
+  }
   const keys = Object.keys(o);
   let same = true;
-  const values: unknown[] = [];
+  const values: unknown[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
-    if (i > 0 && keys[i - 1]! > keys[i]!) same = false;
-    const item = inKeyOrder(o[keys[i]!], keys[i]!);
-    if (item !== o[keys[i]!]) same = false;
-    values.push(item);
+    const k = keys[i]!;
+    if (i > 0 && keys[i - 1]! > k) same = false;
+    const x = o[k];
+    const item = x === null || typeof x !== 'object' ? x : inKeyOrder(x, k);
+    if (item !== x) same = false;
+    values[i] = item;
   }
   // Only own enumerable string keys count, in insertion order: an object already in order is written as it is.
   let out: object = o;
@@ -120,7 +131,7 @@ function inKeyOrder(value: unknown, key: string): unknown {
     }
     out = copy;
   }
-  if (deeplyFrozen(o)) frozenInOrder.set(o, out);
+  if (frozen && deeplyFrozen(o)) frozenInOrder.set(o, out);
   return out;
 }
 

@@ -178,17 +178,18 @@ export class Counter {
     const gate = basketGate({ cardChecks: session.checks, account: accountFinding, catalogueLoaded: index.loaded });
     const result = evaluateBasket(input.lines, { index, policy: this.policy, today: this.today(), gate, balanceFen });
     const card = maskCard(session.card);
+    // Keys in sorted order, the order of the audit trail's canonical JSON: encoding copies nothing.
     const body = {
-      decision: result.decision,
-      items: result.lines.map((l) => ({
-        lineId: l.lineId, code: l.code, name: l.name, verdict: l.verdict,
-        totalAmount: formatYuan(l.totalFen), insuranceAmount: formatYuan(l.insuranceFen), selfPayAmount: formatYuan(l.selfPayFen), reasons: l.reasons, message: l.message,
-      })),
-      totals: { totalAmount: formatYuan(result.totals.totalFen), insuranceAmount: formatYuan(result.totals.insuranceFen), selfPayAmount: formatYuan(result.totals.selfPayFen) },
-      reasons: result.reasons,
       account,
       card,
       catalogueVersion: index.version?.id ?? null,
+      decision: result.decision,
+      items: result.lines.map((l) => ({
+        code: l.code, insuranceAmount: formatYuan(l.insuranceFen), lineId: l.lineId, message: l.message, name: l.name,
+        reasons: l.reasons, selfPayAmount: formatYuan(l.selfPayFen), totalAmount: formatYuan(l.totalFen), verdict: l.verdict,
+      })),
+      reasons: result.reasons,
+      totals: { insuranceAmount: formatYuan(result.totals.insuranceFen), selfPayAmount: formatYuan(result.totals.selfPayFen), totalAmount: formatYuan(result.totals.totalFen) },
     };
     const reasonCodes = [...result.reasons, ...result.lines.flatMap((l) => l.reasons)].map((r) => r.code);
     const record = await this.deps.audit.append({

@@ -13,6 +13,9 @@ const CASH_PARTS = [
   ['balance', '个人账户余额不足部分', 'account balance short'],
 ] as const;
 
+// The texts are built en before zh, the order of the audit trail's canonical JSON, so that
+// encoding every decision copies nothing (src/audit/canonical.ts).
+
 /**
  * One sentence per line, in zh and en, telling the cashier what to do with it and with which
  * amounts. The reasons' own texts (src/reasons.ts) supply the why and the fix.
@@ -21,7 +24,7 @@ export function lineMessage(r: LineResult): Text {
   const total = formatYuan(r.totalFen);
   if (r.verdict === 'covered') {
     const insurance = formatYuan(r.insuranceFen);
-    if (r.selfPayFen === 0) return { zh: `医保支付 ${insurance} 元，无需另收现金。`, en: `Insurance pays ${insurance}; nothing to collect.` };
+    if (r.selfPayFen === 0) return { en: `Insurance pays ${insurance}; nothing to collect.`, zh: `医保支付 ${insurance} 元，无需另收现金。` };
     let zh = '';
     let en = '';
     for (const [key, zhPart, enPart] of CASH_PARTS) {
@@ -31,7 +34,7 @@ export function lineMessage(r: LineResult): Text {
       en += `${en ? ', ' : ''}${enPart} ${amount}`;
     }
     const self = formatYuan(r.selfPayFen);
-    return { zh: `医保支付 ${insurance} 元；向顾客收取现金 ${self} 元（${zh}）。`, en: `Insurance pays ${insurance}; collect ${self} from the customer (${en}).` };
+    return { en: `Insurance pays ${insurance}; collect ${self} from the customer (${en}).`, zh: `医保支付 ${insurance} 元；向顾客收取现金 ${self} 元（${zh}）。` };
   }
   // The deciding reasons: those whose own verdict is the line's.
   let whyZh = '';
@@ -49,13 +52,13 @@ export function lineMessage(r: LineResult): Text {
   }
   if (r.verdict === 'rejected') {
     return {
-      zh: `按当前录入医保不予支付：${whyZh}。${fixZh}若顾客选择自费，收取 ${total} 元。`,
       en: `Insurance does not pay this line as entered: ${whyEn}. ${fixEn} If the customer pays instead, collect ${total}.`,
+      zh: `按当前录入医保不予支付：${whyZh}。${fixZh}若顾客选择自费，收取 ${total} 元。`,
     };
   }
   return {
-    zh: `医保不予支付：${whyZh}。请向顾客收取全额 ${total} 元（顾客不买则删除此行）。`,
     en: `Insurance does not pay: ${whyEn}. Collect the full ${total} from the customer (remove the line if they decline).`,
+    zh: `医保不予支付：${whyZh}。请向顾客收取全额 ${total} 元（顾客不买则删除此行）。`,
   };
 }
 
@@ -63,7 +66,7 @@ export function lineMessage(r: LineResult): Text {
 export function blockedLineMessage(totalFen: Fen, gate: Reason): Text {
   const total = formatYuan(totalFen);
   return {
-    zh: `本次不能使用医保支付（${gate.message.zh}）：向顾客收取全额 ${total} 元，或处理后重新预检。`,
     en: `Insurance cannot pay in this purchase (${gate.message.en}): collect the full ${total} from the customer, or precheck again once it is resolved.`,
+    zh: `本次不能使用医保支付（${gate.message.zh}）：向顾客收取全额 ${total} 元，或处理后重新预检。`,
   };
 }
