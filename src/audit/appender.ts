@@ -52,8 +52,8 @@ export function headReader(sqlite: Database): () => ChainHead {
 }
 
 /**
- * Group commit: appends that arrive in one turn of the event loop (up to `maxBatch`) go to the
- * committer together, and every caller's promise resolves only after their transaction
+ * Group commit: appends made in one synchronous run (up to `maxBatch`) go to the committer
+ * together, and every caller's promise resolves only after their transaction
  * returned. The appender does not wait for one group to commit before handing over the next:
  * the committer takes groups strictly in order (one connection, one transaction at a time, and
  * the off-thread committer joins the groups queued behind a running commit into one), so the
@@ -72,7 +72,11 @@ export class GroupCommitAppender {
       this.pending.push({ fields, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
-      setImmediate(() => {
+      // Handed over as soon as the code that appended is done, not a loop turn later: the worker
+      // gathers whatever queued behind its running commit anyway, and a record that leaves early
+      // commits while the requests behind it are still being worked out. Waiting for the turn
+      // made the requests of one turn move in lock-step: all worked out, then all waiting.
+      queueMicrotask(() => {
         this.scheduled = false;
         this.flush();
       });
