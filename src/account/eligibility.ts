@@ -79,8 +79,13 @@ export function eligibilityOf(info: PersonInfo): AccountStatus {
 }
 
 function decidingRow(rows: InsuInfoRow[]): InsuInfoRow | undefined {
-  const normal = rows.filter((r) => r.psn_insu_stas === '1');
-  if (normal.length > 0) return normal.find((r) => r.insutype === PREFERRED_INSUTYPE) ?? normal[0];
+  let normal: InsuInfoRow | undefined;
+  for (const row of rows) {
+    if (row.psn_insu_stas !== '1') continue;
+    if (row.insutype === PREFERRED_INSUTYPE) return row;
+    normal ??= row;
+  }
+  if (normal) return normal;
   const unknown = rows.find((r) => !(r.psn_insu_stas in STATUS_REASONS));
   if (unknown) throw unexpected(`unknown psn_insu_stas ${unknown.psn_insu_stas}`);
   for (const status of EXPLAIN_ORDER) {

@@ -80,15 +80,16 @@ export function readBytes(body: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let ended = false;
+    // `on`, not `once`: each event comes at most once to a body, and a once wrapper is garbage per answer.
     body
       .on('data', (chunk: Buffer) => chunks.push(chunk))
-      .once('end', () => {
+      .on('end', () => {
         ended = true;
         resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       })
-      .once('error', reject)
+      .on('error', reject)
       // 'close' follows every 'end': an Error (and its stack) only when the body really stopped short.
-      .once('close', () => ended || reject(new Error('the answer ended early')));
+      .on('close', () => ended || reject(new Error('the answer ended early')));
   });
 }
 
