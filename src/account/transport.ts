@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { WireMessage } from './signing/index.js';
@@ -52,19 +52,33 @@ export interface PlatformTls {
 }
 
 /**
- * The whole exchange's deadline (queueing, connect, answer and body), as the emitter undici
- * accepts for `signal`: an AbortSignal.timeout per request costs more than the rest of the
- * client's work on a loopback check.
+ * The whole exchange's deadline (queueing, connect, answer and body), as the smallest signal
+ * undici's request() accepts: it reads `aborted`, subscribes with once('abort') and
+ * unsubscribes with removeListener('abort'). An AbortSignal.timeout per request costs more
+ * than the rest of the client's work on a loopback check, and an EventEmitter with undici's
+ * once wrapper is most of a kilobyte of garbage per answer.
  */
-class Deadline extends EventEmitter {
+class Deadline {
   aborted = false;
+  private readonly listeners: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
   constructor(ms: number) {
-    super();
     this.timer = setTimeout(() => {
       this.aborted = true;
-      this.emit('abort');
+      for (const listener of this.listeners.splice(0)) listener();
     }, ms);
+  }
+  on(_event: 'abort', listener: () => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener);
+  }
+  removeListener(_event: 'abort', listener: () => void): this {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+    return this;
   }
   clear(): void {
     clearTimeout(this.timer);
@@ -124,7 +138,8 @@ export class HttpTransport implements PlatformTransport {
         path: this.prefix + this.options.pathTemplate.replaceAll('{infno}', infno),
         headers: message.headers,
         body: message.body,
-        signal: deadline,
+        // undici's type says EventEmitter; Deadline is the part of one it uses.
+        signal: deadline as unknown as EventEmitter,
       });
       const bytes = await readBytes(res.body);
       const body = bytes.toString('utf8');
