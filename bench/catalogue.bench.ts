@@ -80,7 +80,7 @@ function bestOf(rounds: number, ms: number, variants: ((k: number) => unknown)[]
 const bench: Benchmark = {
   name: 'catalogue',
   async run({ quick }) {
-    const rows = quick ? 5_000 : NATIONAL_ROWS;
+    const rows = quick ? 20_000 : NATIONAL_ROWS;
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-catalogue-'));
     try {
       const files = await writeNational(path.join(dir, 'files'), rows);

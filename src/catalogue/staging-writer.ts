@@ -53,18 +53,23 @@ const ROWS_PER_COMMIT = 25_000;
 /** The worker's own module, a .ts file from source and a .js one in the package, like this one. */
 const WORKER_MODULE = new URL(`./staging-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
-export function startWriter(sqlite: Database.Database, versionId: number, options: WriterOptions & { worker: boolean }): RowWriter {
-  const thread = new ThreadWriter(sqlite, versionId);
-  return options.worker && !sqlite.memory ? new WorkerWriter(thread, versionId, options) : thread;
+/** A writer on this thread. */
+export function inThread(sqlite: Database.Database, versionId: number): ThreadWriter {
+  return new ThreadWriter(sqlite, versionId);
+}
+
+/** From now on a worker thread writes; `thread` has written the batches before (and writes all if no worker can start). */
+export function handOver(thread: ThreadWriter, options: WriterOptions): RowWriter {
+  return thread.sqlite.memory ? thread : new WorkerWriter(thread, options);
 }
 
 /** On the service's own connection: one short transaction per batch, yielding to the event loop in between. */
-class ThreadWriter implements RowWriter {
+export class ThreadWriter implements RowWriter {
   readonly written: WrittenBy = { thread: 0, worker: 0 };
   readonly unpacker: RowUnpacker;
   private readonly insertBatch: (batch: PackedRows) => void;
 
-  constructor(readonly sqlite: Database.Database, versionId: number) {
+  constructor(readonly sqlite: Database.Database, readonly versionId: number) {
     const insert = sqlite.prepare(INSERT_ENTRY);
     this.unpacker = new RowUnpacker(versionId);
     this.insertBatch = sqlite.transaction((batch: PackedRows) => this.unpacker.each(batch, (params) => insert.run(params)));
@@ -105,8 +110,8 @@ class WorkerWriter implements RowWriter {
   private waiters: (() => void)[] = [];
   private toWorker = 0;
 
-  constructor(private readonly thread: ThreadWriter, versionId: number, private readonly options: WriterOptions) {
-    const { sqlite } = thread;
+  constructor(private readonly thread: ThreadWriter, private readonly options: WriterOptions) {
+    const { sqlite, versionId } = thread;
     const input: WorkerInput = {
       file: sqlite.name,
       versionId,
@@ -157,7 +162,8 @@ class WorkerWriter implements RowWriter {
     if (this.ended) return;
     this.ending = true;
     if (this.state !== 'ready' || this.failure) {
-      await this.worker.terminate();
+      // Nothing of this import is in its hands: no need to wait for it to stop.
+      void this.worker.terminate();
       return;
     }
     this.worker.postMessage({ close: true } satisfies ToWorker);

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { CatalogueEntry } from './entry.js';
 import { RowPacker } from './row-pack.js';
-import { bulkChunk, startWriter, type RowWriter, type WriterOptions, type WrittenBy } from './staging-writer.js';
+import { bulkChunk, handOver, inThread, type RowWriter, type ThreadWriter, type WriterOptions, type WrittenBy } from './staging-writer.js';
 
 /** Rows per packed batch. */
 const BATCH = 5000;
@@ -30,15 +30,18 @@ export interface NewVersion {
  * commit, and nothing reads staging rows, so a file that fails half-way changes nothing
  * anyone sees; abort (or the next start, after a crash) removes what was written.
  *
- * Entries are packed in batches and written by a worker thread on its own connection (see
- * staging-writer.ts), so a national-size file is parsed here while the previous batches are
- * inserted there, and the service's event loop never waits on the inserts. Staged rows
- * commit without fsync: a crash may lose them, and they are discarded anyway; the activating
- * commit is fully synced.
+ * Entries are packed in batches. The first is written on this thread; from the second on (or
+ * from the start, when `expectMany` says a large file is coming) a worker thread with its own
+ * connection inserts them (staging-writer.ts), so a national-size file is parsed here while
+ * the batches before are inserted there, and the service's event loop does not wait on the
+ * inserts. Staged rows commit without fsync: a crash may lose them, and they are discarded
+ * anyway; the activating commit is fully synced.
  */
 export class StagedVersion {
   private readonly packer = new RowPacker(BATCH);
+  private thread: ThreadWriter | null = null;
   private writer: RowWriter | null = null;
+  private handedOver = false;
   private written = 0;
 
   private constructor(private readonly sqlite: Database.Database, readonly id: number, private readonly options: WriterOptions) {}
@@ -58,10 +61,21 @@ export class StagedVersion {
     return this.writer?.written ?? { thread: 0, worker: 0 };
   }
 
+  /** Starts the writer thread now, when many rows are on their way (it takes a moment to start). */
+  expectMany(): void {
+    if (this.handedOver || this.options.worker === false) return;
+    this.handedOver = true;
+    this.thread ??= inThread(this.sqlite, this.id);
+    this.writer = handOver(this.thread, this.options);
+  }
+
   /** Buffers one entry; a full batch goes to the writer. Call `drain` now and then. */
   add(e: CatalogueEntry): void {
     this.packer.add(e);
-    if (this.packer.full) this.send(true);
+    if (!this.packer.full) return;
+    // A second full batch: a large import, worth a writer thread from here on.
+    if (this.written > 0) this.expectMany();
+    this.send();
   }
 
   /** Waits while the writer is behind (and, writing on this thread, lets the event loop run). */
@@ -78,7 +92,7 @@ export class StagedVersion {
 
   /** Writes the rest, then marks the version ready and active in one durable transaction. */
   async commit(fields: VersionFields): Promise<void> {
-    this.send(false);
+    this.send();
     await this.writer?.finish();
     activate(this.sqlite, this.id, fields);
   }
@@ -90,11 +104,10 @@ export class StagedVersion {
     this.sqlite.prepare('DELETE FROM catalogue_versions WHERE id = ?').run(this.id);
   }
 
-  /** A full batch starts the writer thread (an import of fewer rows is written here alone). */
-  private send(full: boolean): void {
+  private send(): void {
     const batch = this.packer.take();
     if (!batch) return;
-    this.writer ??= startWriter(this.sqlite, this.id, { ...this.options, worker: full && this.options.worker !== false });
+    this.writer ??= this.thread ??= inThread(this.sqlite, this.id);
     this.written += batch.count;
     this.writer.write(batch);
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataStore } from '../db/database.js';
 import { StringTable } from './compact.js';
@@ -39,6 +40,9 @@ export interface CatalogueStoreOptions {
   /** How staged rows are written (a worker thread for large imports, by default). */
   staging?: WriterOptions;
 }
+
+/** A file this large holds thousands of rows: the staged version's writer thread is started before the first are read. */
+const LARGE_FILE = 1 << 20;
 
 const VERSION_COLUMNS = `id, kind, format, source, label, platform_ver AS platformVer, based_on AS basedOn, row_count AS rowCount,
   entry_count AS entryCount, checksum, imported_at AS importedAt, status, active, activated_at AS activatedAt`;
@@ -159,6 +163,7 @@ export class CatalogueStore {
       let firstFile: string | undefined;
       for await (const file of files) {
         firstFile ??= file;
+        if (!pages && (await stat(file)).size >= LARGE_FILE) staged.expectMany();
         sums.push(await sha256File(file));
         // A code twice in one file is an error; a later page of a download may update an earlier one.
         const seen = pages ? new Map<string, CatalogueEntry>() : entries;

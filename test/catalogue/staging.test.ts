@@ -4,10 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nationalRows, writeNational } from '../../catalogue/generate-national.js';
 import type { CatalogueEntry } from '../../src/catalogue/entry.js';
+import { format1301Line } from '../../src/catalogue/formats/nhsa-1301.js';
 import { INSERT_ENTRY, RowPacker, RowUnpacker } from '../../src/catalogue/row-pack.js';
 import { StagedVersion } from '../../src/catalogue/staging.js';
 import { CatalogueStore } from '../../src/catalogue/store.js';
-import { tempCatalogue, type TempCatalogue } from './helpers.js';
+import { expectRejected, sample, tempCatalogue, type TempCatalogue } from './helpers.js';
 
 let t: TempCatalogue;
 beforeEach(() => {
@@ -54,6 +55,7 @@ describe('staged writes', () => {
   it('a large version is written by a worker thread, row for row what this thread would write', async () => {
     const rows = entries();
     const byWorker = StagedVersion.begin(t.store.sqlite, newVersion, { waitForWorker: true });
+    byWorker.expectMany();
     await byWorker.addAll(rows);
     await byWorker.commit(fields(rows.length));
     expect(byWorker.writtenBy).toEqual({ thread: 0, worker: ROWS });
@@ -66,16 +68,17 @@ describe('staged writes', () => {
     expect(stored(byWorker.id).map(strip)).toEqual(stored(byThread.id).map(strip));
   });
 
-  it('a small one never starts a worker', async () => {
+  it('one of fewer than two batches never starts a worker', async () => {
     const staged = StagedVersion.begin(t.store.sqlite, newVersion, { waitForWorker: true });
-    await staged.addAll(entries(200));
-    await staged.commit(fields(200));
-    expect(staged.writtenBy).toEqual({ thread: 200, worker: 0 });
-    expect(stored(staged.id)).toHaveLength(200);
+    await staged.addAll(entries(9000));
+    await staged.commit(fields(9000));
+    expect(staged.writtenBy).toEqual({ thread: 9000, worker: 0 });
+    expect(stored(staged.id)).toHaveLength(9000);
   });
 
   it('an import that ends before its worker has started is written here', async () => {
     const staged = StagedVersion.begin(t.store.sqlite, newVersion);
+    staged.expectMany();
     await staged.addAll(entries(6000));
     await staged.commit(fields(6000));
     expect(staged.writtenBy).toEqual({ thread: 6000, worker: 0 });
@@ -85,6 +88,7 @@ describe('staged writes', () => {
   it('batches beyond what may wait for a starting worker are written here; the worker takes over once ready', async () => {
     const rows = nationalRows(1_000_000, 11);
     const staged = StagedVersion.begin(t.store.sqlite, newVersion);
+    staged.expectMany();
     const batch = () => {
       for (let i = 0; i < 5000; i++) staged.add(rows.next().value!.entry);
     };
@@ -105,6 +109,7 @@ describe('staged writes', () => {
 
   it('when the worker cannot start, this thread writes everything instead', async () => {
     const staged = StagedVersion.begin(t.store.sqlite, newVersion, { workerModule: brokenWorkerModule(), waitForWorker: true });
+    staged.expectMany();
     await staged.addAll(entries());
     await staged.commit(fields(ROWS));
     expect(staged.writtenBy).toEqual({ thread: ROWS, worker: 0 });
@@ -113,12 +118,24 @@ describe('staged writes', () => {
 
   it('a worker that fails while writing fails the import, and abort leaves nothing behind', async () => {
     const staged = StagedVersion.begin(t.store.sqlite, newVersion, { waitForWorker: true });
+    staged.expectMany();
     // Rows of a version that no longer exists break the foreign key on the worker's first insert.
     t.store.sqlite.prepare('DELETE FROM catalogue_versions WHERE id = ?').run(staged.id);
     const failed = staged.addAll(entries()).then(() => staged.commit(fields(ROWS)));
     await expect(failed).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
     await staged.abort();
     expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM catalogue_entries').get()).toEqual({ n: 0 });
+  });
+
+  it('abort after the worker has committed rows removes them all', async () => {
+    const staged = StagedVersion.begin(t.store.sqlite, newVersion, { waitForWorker: true });
+    staged.expectMany();
+    await staged.addAll(entries(60_000));
+    while (staged.writtenBy.worker < 60_000) await new Promise((r) => setTimeout(r, 20));
+    await staged.drain();
+    await staged.abort();
+    expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM catalogue_entries').get()).toEqual({ n: 0 });
+    expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM catalogue_versions').get()).toEqual({ n: 0 });
   });
 });
 
@@ -134,5 +151,14 @@ describe('a national-style 1301 import', () => {
     const strip = (r: unknown) => ({ ...(r as object), version_id: 0 });
     expect(stored(version.id).map(strip)).toEqual(stored(again.version.id).map(strip));
     expect([...byWorker.index.entries()]).toEqual([...inThread.index.entries()]);
+  });
+
+  it('a bad line near the end of a large file: its place, and nothing changed', async () => {
+    await t.catalogue.importFile(sample('sample-1301.zip'));
+    const lines = entries().map((e) => format1301Line(e));
+    lines.push(format1301Line({ ...entries(1)[0]!, code: 'XA01ABD075A002019999999', beginDate: '2024-02-30' }));
+    const file = t.file('large-1301.txt', lines.join('\n') + '\n');
+    t.catalogue = new CatalogueStore(t.store, { staging: { waitForWorker: true } });
+    await expectRejected(t, file, { file: 'large-1301.txt', line: ROWS + 1, column: 'begndate (column 37)' }, /not a date/);
   });
 });
