@@ -2,11 +2,13 @@ import type { MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { INSERT_ENTRY, RowUnpacker, type PackedRows } from './row-pack.js';
 
+// The staging writer's worker thread; staging-writer.ts is the side that feeds it.
+
 /**
- * The staging writer's worker thread (see staging-writer.ts for the side that feeds it). It
- * loads only what it needs: starting sooner matters, because the rows of a national file pile
- * up while it starts, so the connection takes the settings of the one that started the
- * import from its input instead of loading the database module (and the ORM) to make them.
+ * What the worker starts with. It loads only what it needs (the rows of a national file pile
+ * up while it starts), so its connection takes the settings of the connection that started
+ * the import (foreign keys, busy timeout) from here instead of loading the database module,
+ * and the ORM with it, to make them: that took a quarter of a second more to start.
  */
 export interface WorkerInput {
   file: string;

@@ -29,7 +29,7 @@ export interface RowWriter {
 export interface WriterOptions {
   /** false: always write on this thread. */
   worker?: boolean;
-  /** The module the worker loads (this one by default); tests point it elsewhere to see the fallback. */
+  /** The module the worker loads (staging-worker by default); tests point it elsewhere to see the fallback. */
   workerModule?: URL;
   /** Hold batches until the worker has started instead of writing them here meanwhile (tests, to see every row go through the worker). */
   waitForWorker?: boolean;
@@ -89,14 +89,14 @@ export class ThreadWriter implements RowWriter {
   async close(): Promise<void> {}
 }
 
-
 /**
  * Hands batches to a worker thread with its own connection, so that this thread parses while
  * that one inserts. The worker takes a moment to start (loading its modules); meanwhile
  * batches wait for it, up to a bound beyond which they are written here (the worker then
- * takes over with the dictionary of the batches before). A worker that cannot start (no worker threads, a module
- * that will not load) leaves every batch to this thread, as if there had been none; one that
- * fails once it has started fails the import (which then removes what was written).
+ * takes over with the dictionary of the batches before). A worker that cannot start (no
+ * worker threads, a module that will not load) leaves every batch to this thread, as if
+ * there had been none; one that fails once it has started fails the import (which then
+ * removes what was written).
  */
 class WorkerWriter implements RowWriter {
   private readonly worker: Worker;
