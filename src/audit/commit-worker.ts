@@ -1,16 +1,24 @@
 import Database from 'better-sqlite3';
-import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { configureConnection } from '../db/database.js';
 import { chainWriter, type ChainLink, type Committer, type UnchainedFields } from './appender.js';
 import { startModuleWorker } from './worker.js';
 
-interface CommitRequest { id: number; batch: UnchainedFields[] }
+/** One request to the worker: a group in chain order, with the id its reply carries. */
+export interface CommitRequest { id: number; batch: UnchainedFields[] }
 type CommitResult = { id: number; links: ChainLink[] } | { id: number; error: { message: string; code?: string } };
 /** One transaction's outcome for every request it carried, or the worker's start-up failure. */
-type CommitReply = { results: CommitResult[] } | { fatal: string };
+export type CommitReply = { results: CommitResult[] } | { fatal: string };
 
 /** Requests joined into one transaction at most: bounds its size and the time it holds the write lock. */
 const MAX_JOINED_RECORDS = 2048;
+
+/** Commits the groups in one transaction and hands each its own links; throws, storing none, if the transaction fails. */
+function commitJoined(write: (batch: UnchainedFields[]) => ChainLink[], batches: UnchainedFields[][]): ChainLink[][] {
+  const links = write(batches.flat());
+  let at = 0;
+  return batches.map((b) => links.slice(at, (at += b.length)));
+}
 
 /**
  * Worker side: its own connection to the file. The requests that queued up while the previous
@@ -32,9 +40,8 @@ export function serveCommits(input: { file: string }, port: MessagePort): void {
     }
     let results: CommitResult[];
     try {
-      const links = write(requests.flatMap((r) => r.batch));
-      let at = 0;
-      results = requests.map((r) => ({ id: r.id, links: links.slice(at, (at += r.batch.length)) }));
+      const links = commitJoined(write, requests.map((r) => r.batch));
+      results = requests.map((r, i) => ({ id: r.id, links: links[i]! }));
     } catch (err) {
       const e = err as Error & { code?: string };
       const error = { message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) };
@@ -47,49 +54,92 @@ export function serveCommits(input: { file: string }, port: MessagePort): void {
 /** Durable transactions so far and the records they carried: records / commits is the mean group size. */
 export interface CommitStats { commits: number; records: number }
 
+/** What the committer uses of its worker thread (a node:worker_threads Worker). */
+export interface CommitWorker {
+  postMessage(request: CommitRequest): void;
+  on(event: 'message', listener: (reply: CommitReply) => void): unknown;
+  on(event: 'error' | 'exit', listener: () => void): unknown;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+export interface CommitterOptions {
+  /** Starts the worker that runs `serveCommits` on `file`; tests put in workers that fail on cue. */
+  startWorker?: (file: string) => CommitWorker;
+}
+
+const startCommitWorker = (file: string): CommitWorker => startModuleWorker(new URL(import.meta.url), 'serveCommits', { file });
+
+interface Waiting { batch: UnchainedFields[]; resolve: (links: ChainLink[]) => void; reject: (err: unknown) => void }
+
 /**
  * Commits on a worker thread so that the fsync of each group does not stall the event loop.
  * The worker starts on the first commit; if it cannot start or dies (no worker threads, a
  * loader failure, a crash), commits run on this thread through `sqlite`, with the same
- * transaction.
+ * transaction, and the groups that queued up meanwhile are joined as the worker joins them.
  */
-export function offThreadCommitter(sqlite: Database.Database): { commit: Committer; close(): Promise<void>; stats: CommitStats } {
+export function offThreadCommitter(sqlite: Database.Database, options: CommitterOptions = {}): { commit: Committer; close(): Promise<void>; stats: CommitStats } {
   const file = sqlite.name;
+  const startWorker = options.startWorker ?? startCommitWorker;
   const inThread = chainWriter(sqlite);
   const linkOf = sqlite.prepare<[string], ChainLink>('SELECT seq, prev_hash AS prevHash, hash FROM audit_decisions WHERE id = ?');
-  let worker: Worker | null = null;
+  let worker: CommitWorker | null = null;
   const stats: CommitStats = { commits: 0, records: 0 };
-  const commitInThread = (batch: UnchainedFields[]): ChainLink[] => {
-    const links = inThread(batch);
-    stats.commits++;
-    stats.records += links.length;
-    return links;
-  };
   let failed = false;
   let nextId = 0;
-  const waiting = new Map<number, { batch: UnchainedFields[]; resolve: (r: ChainLink[]) => void; reject: (e: unknown) => void }>();
+  /** Sent to the worker, not yet answered; a Map iterates in insertion order, which is the chain order. */
+  const waiting = new Map<number, Waiting>();
+  /** To commit on this thread, in chain order, once the current synchronous run is done. */
+  const queued: Waiting[] = [];
+
+  const commitQueued = () => {
+    while (queued.length > 0) {
+      let n = 0;
+      for (let records = 0; n < queued.length && records < MAX_JOINED_RECORDS; n++) records += queued[n]!.batch.length;
+      const requests = queued.splice(0, n);
+      try {
+        const links = commitJoined(inThread, requests.map((r) => r.batch));
+        stats.commits++;
+        requests.forEach((r, i) => {
+          stats.records += links[i]!.length;
+          r.resolve(links[i]!);
+        });
+      } catch (err) {
+        for (const r of requests) r.reject(err);
+      }
+    }
+  };
+  const commitLater = (w: Waiting) => {
+    queued.push(w);
+    if (queued.length === 1) queueMicrotask(commitQueued);
+  };
 
   const fallBack = () => {
     failed = true;
+    // A worker that reported a fatal start-up error may still be running.
+    void worker?.terminate();
     worker = null;
     // The worker never answered these batches, but it may have died between its commit and its
     // reply: a batch whose records are in the file (all or none: one transaction) is answered
     // from there, not committed twice.
-    for (const [id, w] of waiting) {
-      waiting.delete(id);
+    for (const w of waiting.values()) {
       try {
         const stored = w.batch.map((f) => linkOf.get(f.id));
-        w.resolve(stored.every((l) => l !== undefined) ? stored : commitInThread(w.batch));
+        if (stored.every((l) => l !== undefined)) w.resolve(stored);
+        else commitLater(w);
       } catch (err) {
         w.reject(err);
       }
     }
+    waiting.clear();
   };
 
-  const start = (): Worker => {
-    const w = startModuleWorker(new URL(import.meta.url), 'serveCommits', { file });
+  const start = (): CommitWorker => {
+    const w = startWorker(file);
     w.unref();
     w.on('message', (m: CommitReply) => {
+      // A worker given up on may still deliver a reply; its batches were answered from the file.
+      if (worker !== w) return;
       if ('fatal' in m) return fallBack();
       if (m.results.some((r) => 'links' in r)) stats.commits++;
       for (const result of m.results) {
@@ -104,7 +154,9 @@ export function offThreadCommitter(sqlite: Database.Database): { commit: Committ
         }
       }
     });
-    w.on('error', fallBack);
+    w.on('error', () => {
+      if (worker === w) fallBack();
+    });
     w.on('exit', () => {
       if (worker === w) fallBack();
     });
@@ -113,20 +165,29 @@ export function offThreadCommitter(sqlite: Database.Database): { commit: Committ
 
   return {
     commit(batch) {
-      if (failed) return Promise.resolve().then(() => commitInThread(batch));
-      worker ??= start();
-      const id = ++nextId;
       return new Promise((resolve, reject) => {
-        waiting.set(id, { batch, resolve, reject });
-        worker!.postMessage({ id, batch } satisfies CommitRequest);
+        const entry: Waiting = { batch, resolve, reject };
+        if (!failed && !worker) {
+          try {
+            worker = start();
+          } catch {
+            failed = true;
+          }
+        }
+        if (!worker) return commitLater(entry);
+        const id = ++nextId;
+        worker.postMessage({ id, batch } satisfies CommitRequest);
+        waiting.set(id, entry);
       });
     },
     stats,
     async close() {
+      // Whatever the worker had not answered is answered from the file or committed here.
       const w = worker;
       worker = null;
       failed = true;
       if (w) await w.terminate();
+      fallBack();
     },
   };
 }
