@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { and, eq, isNull } from 'drizzle-orm';
@@ -21,6 +21,9 @@ export interface TokenInfo {
 /** `last used` is written at most this often per token, so verification stays a read. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** Verified tokens remembered at most; a flood of distinct valid tokens only empties the cache, never grows it. */
+const MAX_REMEMBERED = 1_000;
+
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 /** Per-caller API tokens; only a hash of each secret is stored. */
@@ -31,8 +34,21 @@ export class TokenStore {
    * query each time, or mapping the row through the ORM, cost more than the lookup itself.
    */
   private readonly activeByHash: Statement<[string], TokenInfo>;
+  /**
+   * Tokens found active, by secret: the lookup (a hash and a read of the file) was a tenth of a
+   * precheck's time. Tokens are created and revoked by the `token` command, a process of its own,
+   * which appends a line to `changeLog` after its commit; a request that sees the log's size
+   * changed forgets every remembered token, so a revocation still holds from the next request
+   * on. The size, not the time, tells: file times move in clock ticks of a few milliseconds.
+   * Unknown secrets are never remembered.
+   */
+  private readonly remembered = new Map<string, TokenInfo>();
+  private seenChange = '';
+  /** One line per token created or revoked (when, what, the token id; never a secret). */
+  readonly changeLog: string;
 
   constructor(private readonly store: DataStore, private readonly now: () => number = Date.now) {
+    this.changeLog = `${store.file}.token-changes`;
     this.activeByHash = store.sqlite.prepare(`SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt, last_used_at AS lastUsedAt
       FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL`);
   }
@@ -42,14 +58,25 @@ export class TokenStore {
     const token = `cg_${role}_${id}_${randomBytes(24).toString('base64url')}`;
     const createdAt = new Date(this.now()).toISOString();
     this.store.db.insert(apiTokens).values({ id, name, role, secretHash: hash(token), createdAt }).run();
+    this.logChange('created', id);
     return { token, info: { id, name, role, createdAt, revokedAt: null, lastUsedAt: null } };
   }
 
   /** The active token's caller, or undefined for a missing, unknown or revoked token. Revocation holds from the next request on. */
   verify(token: string | undefined): TokenInfo | undefined {
     if (!token || token.length > 200) return undefined;
-    const row = this.activeByHash.get(hash(token));
-    if (!row) return undefined;
+    const change = this.lastChange();
+    if (change !== this.seenChange) {
+      this.remembered.clear();
+      this.seenChange = change;
+    }
+    let row = this.remembered.get(token);
+    if (!row) {
+      row = this.activeByHash.get(hash(token));
+      if (!row) return undefined;
+      if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
+      this.remembered.set(token, row);
+    }
     const now = this.now();
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
       this.touched.set(row.id, now);
@@ -66,8 +93,27 @@ export class TokenStore {
     return this.store.db.select().from(apiTokens).all().map(info);
   }
 
+  /** Throws when the running service cannot be told (the change log not writable): the revocation is stored, but the service must then be restarted. */
   revoke(id: string): boolean {
-    return this.store.db.update(apiTokens).set({ revokedAt: new Date(this.now()).toISOString() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run().changes > 0;
+    const revoked = this.store.db.update(apiTokens).set({ revokedAt: new Date(this.now()).toISOString() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run().changes > 0;
+    if (revoked) this.logChange('revoked', id);
+    return revoked;
+  }
+
+  /** After the commit, so that a service seeing the log grow reads the committed tokens. */
+  private logChange(what: 'created' | 'revoked', id: string): void {
+    this.remembered.clear();
+    try {
+      appendFileSync(this.changeLog, `${new Date(this.now()).toISOString()} ${what} ${id}\n`, { mode: 0o600 });
+    } catch (err) {
+      throw new Error(`token ${id} ${what}, but a running service cannot learn of it (${(err as Error).message}): restart the service`, { cause: err });
+    }
+  }
+
+  /** The log's identity and length: it only grows, so any change differs (a removed log reads as none). */
+  private lastChange(): string {
+    const s = statSync(this.changeLog, { throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.size}` : '';
   }
 
   /**

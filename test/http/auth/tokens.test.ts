@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,55 @@ describe('API tokens', () => {
     expect(tokens.revoke(info.id)).toBe(true);
     expect(tokens.revoke(info.id)).toBe(false);
     expect(tokens.verify(token)).toBeUndefined();
+  });
+
+  it('remembers verified tokens, and forgets them when another process (the token command) revokes one', () => {
+    const { token, info } = tokens.create('till-1', 'cashier');
+    const other = tokens.create('till-2', 'cashier');
+    expect(tokens.verify(token)?.id).toBe(info.id);
+    expect(tokens.verify(other.token)?.id).toBe(other.info.id);
+    // The token command: its own connection and TokenStore on the same file.
+    const cli = openDataStore(dir);
+    try {
+      expect(new TokenStore(cli).revoke(info.id)).toBe(true);
+    } finally {
+      cli.close();
+    }
+    expect(tokens.verify(token)).toBeUndefined();
+    expect(tokens.verify(other.token)?.id).toBe(other.info.id);
+    expect(readFileSync(tokens.changeLog, 'utf8')).toMatch(new RegExp(`revoked ${info.id}\\n$`));
+    expect(readFileSync(tokens.changeLog, 'utf8')).not.toContain(token);
+  });
+
+  it('sees a revocation made behind its back only through the change log: a stale log is the one way to keep a revoked token', () => {
+    const { token, info } = tokens.create('till-1', 'cashier');
+    expect(tokens.verify(token)?.id).toBe(info.id);
+    // A revocation written straight into the file, as no supported tool does, is not seen at once...
+    store.sqlite.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run('2025-03-01T08:00:00.000Z', info.id);
+    expect(tokens.verify(token)?.id).toBe(info.id);
+    // ...and is from the moment the log grows.
+    appendFileSync(tokens.changeLog, 'manual\n');
+    expect(tokens.verify(token)).toBeUndefined();
+    // A removed log counts as a change too.
+    const again = tokens.create('till-3', 'cashier');
+    expect(tokens.verify(again.token)?.id).toBe(again.info.id);
+    store.sqlite.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run('2025-03-01T08:00:00.000Z', again.info.id);
+    rmSync(tokens.changeLog);
+    expect(tokens.verify(again.token)).toBeUndefined();
+  });
+
+  it('never remembers unknown secrets', () => {
+    tokens.create('till-1', 'cashier');
+    for (let i = 0; i < 5_000; i++) expect(tokens.verify(`cg_cashier_${i}`)).toBeUndefined();
+    expect((tokens as unknown as { remembered: Map<string, unknown> }).remembered.size).toBe(0);
+  });
+
+  it('says so when a revocation is stored but the change log cannot be written', () => {
+    const { info } = tokens.create('till-1', 'cashier');
+    rmSync(tokens.changeLog);
+    mkdirSync(tokens.changeLog);
+    expect(() => tokens.revoke(info.id)).toThrow(/revoked, but a running service cannot learn of it .*restart the service/);
+    expect(tokens.list().find((t) => t.id === info.id)?.revokedAt).not.toBeNull();
   });
 
   it('records when a token was last used, at most once a minute', () => {
