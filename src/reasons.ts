@@ -45,7 +45,7 @@ const keypadRemedy = (zh: string, en: string): Text => ({
   en: `${en} The card did not check a PIN, so this does not count as a wrong attempt.`,
 });
 
-const DEFS = {
+const DEFINITIONS = {
   CARD_ABSENT: {
     group: 'card', severity: 'error',
     message: { zh: '终端中没有社保卡', en: 'No social security card in the terminal' },
@@ -312,13 +312,19 @@ const DEFS = {
     remedy: { zh: '请重试；如持续出现请联系药店IT。', en: 'Try again; if it persists, call pharmacy IT.' },
   },
 } satisfies Record<string, ReasonDef>;
-// Every answer and audited decision holds these texts by reference: frozen, no caller can alter
-// them for the next one, and the audit encoding writes each only once (src/audit/canonical.ts).
-deepFreeze(DEFS);
+// Every answer and audited decision holds these texts by reference: frozen, so no caller can alter
+// them for the next one, and in sorted key order ({ en, zh }), the audit encoding's order, so
+// recording a decision copies none of them (src/audit/canonical.ts).
+const DEFS = sortedAndFrozen(DEFINITIONS);
 
-function deepFreeze(o: object): void {
-  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v as object);
-  Object.freeze(o);
+function sortedAndFrozen<T extends object>(o: T): T {
+  if (Array.isArray(o)) return Object.freeze(o.map((v: unknown) => (v !== null && typeof v === 'object' ? sortedAndFrozen(v) : v))) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) {
+    const v = (o as Record<string, unknown>)[k];
+    out[k] = v !== null && typeof v === 'object' ? sortedAndFrozen(v) : v;
+  }
+  return Object.freeze(out) as T;
 }
 
 export type ReasonCode = keyof typeof DEFS;
@@ -349,13 +355,21 @@ export function reasonVariant<C extends ReasonCode>(code: C, variant: ReasonVari
   return sortedReason(code, { variant, ...detail }, wording.message ?? def.message, wording.remedy ?? def.remedy, wording.severity ?? def.severity);
 }
 
-/** Members in sorted order, the order of the audit trail's canonical JSON, so encoding a decision copies no reason. */
+/** Members in sorted order (the detail's too), the order of the audit trail's canonical JSON, so encoding a decision copies no reason. */
 function sortedReason(code: ReasonCode, detail: Record<string, unknown> | undefined, message: Text, remedy: Text | undefined, severity: Severity): Reason {
   const out = { code } as Reason;
-  if (detail) out.detail = detail;
+  if (detail) out.detail = inSortedOrder(detail);
   out.message = message;
   if (remedy) out.remedy = remedy;
   out.severity = severity;
+  return out;
+}
+
+function inSortedOrder(detail: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(detail);
+  if (keys.every((k, i) => i === 0 || keys[i - 1]! < k)) return detail;
+  const out: Record<string, unknown> = {};
+  for (const k of keys.sort()) out[k] = detail[k];
   return out;
 }
 

@@ -110,29 +110,41 @@ function inKeyOrder(value: unknown, key: string | number): unknown {
     if (known) return known;
   }
   const keys = Object.keys(o);
-  let same = true;
-  const values: unknown[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (i > 0 && keys[i - 1]! > k) same = false;
-    const x = o[k];
-    const item = x === null || typeof x !== 'object' ? x : inKeyOrder(x, k);
-    if (item !== x) same = false;
-    values[i] = item;
-  }
-  // Only own enumerable string keys count, in insertion order: an object already in order is written as it is.
-  let out: object = o;
-  if (!same) {
-    const order = keys.map((_k, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
-    const copy: Record<string, unknown> = {};
-    for (const i of order) {
-      if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: values[i], enumerable: true, writable: true, configurable: true });
-      else copy[keys[i]!] = values[i];
+  // The usual case, an object already in order whose children are too, allocates nothing more.
+  let i = 0;
+  let changed: { value: unknown } | undefined;
+  for (; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1]! > keys[i]!) break;
+    const x = o[keys[i]!];
+    if (x === null || typeof x !== 'object') continue;
+    const item = inKeyOrder(x, keys[i]!);
+    if (item !== x) {
+      changed = { value: item };
+      break;
     }
-    out = copy;
   }
+  const out = i < keys.length ? sortedCopy(o, keys, i, changed) : o;
   if (frozen && deeplyFrozen(o)) frozenInOrder.set(o, out);
   return out;
+}
+
+/**
+ * `o` with its keys sorted and its children in order, given that the children before `from`
+ * came out unchanged and, when `atFrom` is given, what the child at `from` came out as.
+ */
+function sortedCopy(o: Record<string, unknown>, keys: string[], from: number, atFrom: { value: unknown } | undefined): object {
+  const values: unknown[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const x = o[keys[i]!];
+    values[i] = i < from || x === null || typeof x !== 'object' ? x : i === from && atFrom ? atFrom.value : inKeyOrder(x, keys[i]!);
+  }
+  const order = keys.map((_k, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
+  const copy: Record<string, unknown> = {};
+  for (const i of order) {
+    if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: values[i], enumerable: true, writable: true, configurable: true });
+    else copy[keys[i]!] = values[i];
+  }
+  return copy;
 }
 
 export function isHashAlgorithm(v: string): v is HashAlgorithm {

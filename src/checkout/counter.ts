@@ -78,7 +78,7 @@ export class Counter {
 
   constructor(private readonly deps: CounterDeps) {
     this.policy = rulesPolicy(deps.rules);
-    this.today = deps.today ?? (() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    this.today = deps.today ?? chinaToday();
   }
 
   async readCard(caller: Caller): Promise<CardReadAnswer> {
@@ -86,7 +86,7 @@ export class Counter {
     const checks = [...chip.checks];
     let answer: CardReadAnswer;
     if (!chip.card) {
-      answer = { cardSession: null, card: null, checks, usable: false };
+      answer = { card: null, cardSession: null, checks, usable: false };
     } else {
       // The back-office card state (activated, lost, cancelled) lives on the platform.
       try {
@@ -98,7 +98,7 @@ export class Counter {
         checks.push(err.reason);
       }
       const session = this.deps.sessions.open(chip.card, checks);
-      answer = { cardSession: session.id, card: maskCard(chip.card), checks, usable: !checks.some((c) => c.severity === 'error') };
+      answer = { card: maskCard(chip.card), cardSession: session.id, checks, usable: !checks.some((c) => c.severity === 'error') };
     }
     await this.deps.audit.append({
       kind: 'card-read', outcome: answer.usable ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
@@ -218,14 +218,33 @@ export class Counter {
   }
 }
 
+/** Members in sorted order, as the audit trail's canonical JSON writes them. */
 function accountAnswer(s: AccountStatus): AccountAnswer {
   return {
-    eligible: s.eligible,
-    insured: s.insurance !== null,
-    status: s.insurance?.status ?? null,
-    insuranceType: s.insurance?.type ?? null,
     balance: s.insurance ? formatYuan(s.insurance.balanceFen) : null,
-    suspendedSince: s.insurance?.suspendedSince ?? null,
+    eligible: s.eligible,
+    insuranceType: s.insurance?.type ?? null,
+    insured: s.insurance !== null,
     reasons: s.reasons,
+    status: s.insurance?.status ?? null,
+    suspendedSince: s.insurance?.suspendedSince ?? null,
+  };
+}
+
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** Today's date in China (UTC+8, no daylight saving), worked out once a day instead of once a precheck. */
+export function chinaToday(now: () => number = Date.now): () => string {
+  let date = '';
+  let until = 0;
+  return () => {
+    const t = now();
+    if (t >= until || t < until - DAY_MS) {
+      const local = t + CHINA_OFFSET_MS;
+      date = new Date(local).toISOString().slice(0, 10);
+      until = t - (local % DAY_MS) + DAY_MS;
+    }
+    return date;
   };
 }

@@ -93,6 +93,24 @@ describe('POST /v1/checkout/precheck over HTTP', () => {
     expect(JSON.parse(fastJsonStringify(PrecheckAnswer)(body))).toEqual(body);
   });
 
+  it('hands the audit trail its decisions already in the encoding\'s key order (card, account, lines, reasons), so recording copies nothing', async () => {
+    const audit = t.app.services.audit;
+    const bodies: unknown[] = [];
+    const append = audit.append.bind(audit);
+    audit.append = (input) => {
+      bodies.push(input.body);
+      return append(input);
+    };
+    try {
+      const read = await readScenario(t, 'normal');
+      await precheck({ cardSession: read.cardSession, cashierId: 'c1', items: [line({ quantity: 12, unitPrice: '31.00' }), { lineId: '2', code: UNKNOWN, quantity: 1, unitPrice: '9.90' }, line({ lineId: '3', prescription: undefined })] });
+    } finally {
+      audit.append = append;
+    }
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(JSON.stringify(body)).toBe(canonicalJson(body));
+  });
+
   it('lets a low balance cap the account share with a warning, not a block', async () => {
     const low = (await readScenario(t, 'low-balance')).cardSession;
     const res = await precheck({ cardSession: low, cashierId: 'c1', items: [line()] });

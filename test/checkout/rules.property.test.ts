@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/audit/canonical.js';
 import type { CatalogueEntry } from '../../src/catalogue/entry.js';
 import { evaluateBasket, type BasketLine, type RulesContext } from '../../src/checkout/rules.js';
 import { stronger, verdictOf, type Verdict } from '../../src/checkout/rules-verdict.js';
@@ -78,6 +79,15 @@ describe('rules engine properties', () => {
         if (l.verdict === 'covered') expect(l.cash.classB + l.cash.aboveCap + l.cash.overLimit + l.cash.balance).toBe(l.selfPayFen);
         else expect(l.insuranceFen).toBe(0);
       }
+    }), RUNS);
+  });
+
+  it('reasons and messages come out in the audit encoding\'s key order, so recording a decision copies none of them', () => {
+    fc.assert(fc.property(scenarioArb, (s) => {
+      const { lines, ctx } = setUp(s);
+      const r = evaluateBasket(lines, ctx);
+      const parts = [r.reasons, ...r.lines.map((l) => [l.reasons, l.message])];
+      expect(JSON.stringify(parts)).toBe(canonicalJson(parts));
     }), RUNS);
   });
 
