@@ -42,7 +42,13 @@ export function configureConnection(sqlite: Database.Database): void {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A catalogue import grows the WAL to over 100 MB; without a limit the file keeps that size
+  // for good once checkpointed. With one, the next write after a checkpoint cuts it back.
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
 }
+
+/** Well above the WAL of everyday work (auto-checkpoints at about 4 MB), so it is not cut back and regrown all day. */
+export const WAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /** The data folder cannot be used: said in words an operator can act on, without a stack. */
 export class StorageError extends Error {
