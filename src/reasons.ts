@@ -145,6 +145,16 @@ const DEFINITIONS = {
     message: { zh: '医保参保已终止', en: 'Insurance enrolment has been terminated' },
     remedy: accountRemedy('参保关系已终止（停保、转出或身份变更）：请持本人身份证到当地社会保障部门（医保经办机构）窗口办理续保或转移接续；', 'The enrolment has ended (stopped, transferred out or status changed): take your ID card to the local social security department (insurance agency) service window to re-enrol or transfer it.'),
   },
+  PERSON_NOT_FOUND: {
+    group: 'account', severity: 'error',
+    message: { zh: '医保平台未查到该身份证号码对应的参保人员', en: 'The insurance platform has no person with this ID number' },
+    remedy: { zh: '请核对输入的身份证号码，或改为读取顾客的社保卡、扫描医保电子凭证。这不代表顾客未参保。', en: 'Check the ID number as typed, or read the customer\'s social security card or scan the insurance e-voucher instead. This does not mean the customer is uninsured.' },
+  },
+  EC_TOKEN_INVALID: {
+    group: 'account', severity: 'error',
+    message: { zh: '医保电子凭证无效或已过期', en: 'The insurance e-voucher is invalid or has expired' },
+    remedy: { zh: '请顾客在国家医保服务平台App、微信或支付宝中刷新医保电子凭证二维码后重新扫码。这不代表顾客未参保。', en: 'Ask the customer to refresh the e-voucher QR code in the national insurance app, WeChat or Alipay, and scan it again. This does not mean the customer is uninsured.' },
+  },
   ACCOUNT_BALANCE_LOW: {
     group: 'account', severity: 'warning',
     message: { zh: '个人账户余额不足，超出部分需现金支付', en: 'The personal account balance is too low; the rest is paid in cash' },

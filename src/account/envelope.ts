@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox';
 
+/** The national interface's one failure code: every refusal, whatever its cause. */
+export const GENERIC_FAILURE = -1;
+
 /**
  * The national interface envelope around every transaction. Field names are the platform's.
  */

@@ -1,7 +1,7 @@
 import type { CardIdentity } from '../card/types.js';
 import type { PlatformClient } from './client.js';
 import { eligibilityOf, type AccountStatus } from './eligibility.js';
-import { cardCredential, queryPerson, type PersonCredential } from './tx/1101-person-info.js';
+import { cardCredential, credentialRefusal, queryPerson, type PersonCredential } from './tx/1101-person-info.js';
 
 /**
  * An account status and who the platform says the person is (baseinfo certno, psn_name): for a
@@ -65,6 +65,8 @@ export class AccountService {
       const status: PersonAccount = Object.assign(eligibilityOf(info), { person: { idNumber: info.baseinfo.certno || null, name: info.baseinfo.psn_name || null } });
       if (this.options.cacheMs > 0) this.remember(key, status);
       return status;
+    } catch (err) {
+      throw credentialRefusal(credential, err) ?? err;
     } finally {
       this.inFlight.delete(key);
     }

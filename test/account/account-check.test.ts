@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformFault } from '../../src/account/client.js';
 import { AccountService } from '../../src/account/service.js';
+import type { PersonCredential } from '../../src/account/tx/1101-person-info.js';
+import { ServiceFault } from '../../src/reasons.js';
 import { credentialOf, scenarioCard, startPlatform, type PlatformFixture } from './platform-fixture.js';
 
 describe('account checks against the simulator over loopback HTTP', () => {
@@ -61,15 +63,19 @@ describe('account checks against the simulator over loopback HTTP', () => {
     expect(s).toMatchObject({ eligible: true, insurance: { balanceFen: 125000 } });
   });
 
-  it('a person the platform does not know is a platform refusal, never NOT_INSURED', async () => {
-    for (const credential of [
-      { kind: 'id-number' as const, idNumber: '110101199001011234' },
-      { kind: 'ec-token' as const, token: 'no-such-token' },
-      { ...credentialOf(scenarioCard(p, 'normal')), cardNumber: 'X99999999' },
-    ]) {
+  it('a person the platform does not know is never NOT_INSURED: an unknown ID number or a dead e-voucher says what to do, a card stays a platform refusal', async () => {
+    const card = credentialOf(scenarioCard(p, 'normal'));
+    if (card.kind !== 'card') throw new Error('card credential expected');
+    const cases: [PersonCredential, string, number | undefined][] = [
+      [{ kind: 'id-number', idNumber: '110101199001011234' }, 'PERSON_NOT_FOUND', 422],
+      [{ kind: 'ec-token', token: 'no-such-token' }, 'EC_TOKEN_INVALID', 422],
+      [{ ...card, cardNumber: 'X99999999' }, 'PLATFORM_ERROR', undefined],
+    ];
+    for (const [credential, code, status] of cases) {
       const err = await accounts.checkPerson(credential).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(PlatformFault);
-      expect(err).toMatchObject({ code: 'PLATFORM_ERROR', reason: { detail: { infno: '1101', cause: 'refused', infcode: -1 } } });
+      expect(err).toBeInstanceOf(ServiceFault);
+      expect(err).toMatchObject({ code, status, reason: { detail: { infno: '1101' } } });
+      expect(((err as ServiceFault).cause ?? err) as PlatformFault).toMatchObject({ reason: { detail: { cause: 'refused', infcode: -1 } } });
     }
   });
 });

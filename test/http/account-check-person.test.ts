@@ -143,13 +143,14 @@ describe('account check by ID number and by e-voucher', () => {
     expect((await t.app.inject({ method: 'POST', url: '/v1/account/check', payload: byId('normal') })).statusCode).toBe(401);
   });
 
-  it('a person or token the platform does not know, or a platform fault, is 503 and never NOT_INSURED; nothing is audited', async () => {
+  it('a person or token the platform does not know is 422 saying what the cashier does next, a platform fault 503; never NOT_INSURED, nothing audited', async () => {
     const before = rows().length;
     const unknown = await check({ idNumber: '111111198101011110' });
-    expect(unknown.statusCode).toBe(503);
-    expect(unknown.json().error).toMatchObject({ code: 'PLATFORM_ERROR', detail: { infno: '1101', cause: 'refused', errMsg: '未查询到人员信息' } });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error).toMatchObject({ code: 'PERSON_NOT_FOUND', detail: { infno: '1101', errMsg: '未查询到人员信息' }, remedy: { en: expect.stringMatching(/Check the ID number/) } });
     const stale = await check({ ecToken: 'f'.repeat(32) });
-    expect(stale.json().error).toMatchObject({ code: 'PLATFORM_ERROR', detail: { errMsg: expect.stringMatching(/电子凭证/) } });
+    expect(stale.statusCode).toBe(422);
+    expect(stale.json().error).toMatchObject({ code: 'EC_TOKEN_INVALID', detail: { errMsg: expect.stringMatching(/电子凭证/) }, remedy: { zh: expect.stringMatching(/刷新/) } });
     sim.control.addFault({ kind: 'timeout', infno: '1101' });
     // A person not asked about before: a fresh answer is reused within one checkout (ACCOUNT_CACHE_SECONDS).
     const down = await check(byId('expired'));

@@ -1,6 +1,8 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import type { CardIdentity } from '../../card/types.js';
-import type { PlatformClient } from '../client.js';
+import { ServiceFault } from '../../reasons.js';
+import { PlatformFault, type PlatformClient } from '../client.js';
+import { GENERIC_FAILURE } from '../envelope.js';
 import type { PlatformTransaction } from '../transaction.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
@@ -65,4 +67,25 @@ export function personInfoInput(c: PersonCredential): Record<string, unknown> {
 /** Queries 1101; the card's issuing region is the insured place when the query is by card. */
 export function queryPerson(client: PlatformClient, c: PersonCredential): Promise<PersonInfo> {
   return client.call(PERSON_INFO, personInfoInput(c), c.kind === 'card' ? c.regionCode : '');
+}
+
+const NO_SUCH_PERSON = /未查询到|查无|不存在|no such person|not found/i;
+const VOUCHER = /凭证|ec_?token|voucher/i;
+const VOUCHER_NO_GOOD = /无效|过期|失效|invalid|expired/i;
+
+/**
+ * A refused query by ID number or e-voucher whose err_msg says the credential itself is no
+ * good: the cashier can act on that (check the number typed, have the QR code refreshed), so it
+ * is answered as PERSON_NOT_FOUND or EC_TOKEN_INVALID (HTTP 422), not as a platform fault. The
+ * national interface refuses everything with infcode -1, so only that code is read by its text;
+ * any other refusal, and every refusal of a query by card, stays PLATFORM_ERROR.
+ */
+export function credentialRefusal(c: PersonCredential, err: unknown): ServiceFault | undefined {
+  if (c.kind === 'card' || !(err instanceof PlatformFault)) return undefined;
+  const { cause, infcode, errMsg } = err.reason.detail ?? {};
+  if (cause !== 'refused' || infcode !== GENERIC_FAILURE || typeof errMsg !== 'string') return undefined;
+  const code = c.kind === 'ec-token'
+    ? (VOUCHER.test(errMsg) && VOUCHER_NO_GOOD.test(errMsg)) || NO_SUCH_PERSON.test(errMsg) ? 'EC_TOKEN_INVALID' : undefined
+    : NO_SUCH_PERSON.test(errMsg) ? 'PERSON_NOT_FOUND' : undefined;
+  return code && new ServiceFault(code, { infno: PERSON_INFO.infno, errMsg }, { status: 422, cause: err });
 }

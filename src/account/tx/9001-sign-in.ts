@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { Type, type TSchema } from 'typebox';
+import { GENERIC_FAILURE } from '../envelope.js';
 import type { PlatformTransaction } from '../transaction.js';
 
 /** 9001 签到: the sign_no every later transaction carries. */
@@ -16,8 +17,6 @@ export function signInInput(opterNo: string): Record<string, unknown> {
   return { signIn: { opter_no: opterNo, mac: nic?.mac ?? '', ip: nic?.address ?? '127.0.0.1' } };
 }
 
-/** The national interface's one failure code: every refusal, whatever its cause. */
-const GENERIC_FAILURE = -1;
 const SIGN_IN_TEXT = /签到|sign_?no/i;
 
 /**

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Counter } from '../../checkout/counter.js';
 import { idNumberProblem } from '../../id-number.js';
 import { ServiceFault } from '../../reasons.js';
-import { AccountSchema, CARD_SESSION_EXAMPLE, errorResponses } from '../schemas.js';
+import { AccountSchema, CARD_SESSION_EXAMPLE, errorResponses, ErrorSchema } from '../schemas.js';
 
 const CREDENTIALS = ['cardSession', 'idNumber', 'ecToken'] as const;
 
@@ -49,9 +49,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ counter: Counter }> = as
     schema: {
       tags: ['account'],
       summary: 'Ask the insurance platform whether the account is in good standing',
-      description: 'By the card read in the terminal (cardSession), or, for a customer without the card, by ID number or medical insurance e-voucher. The same answer either way; every answer is audited (the trail keeps the person\'s keyed hash and masked ID number, never the full number, name or e-voucher token). A platform fault is 503, never "not insured".',
+      description: 'By the card read in the terminal (cardSession), or, for a customer without the card, by ID number or medical insurance e-voucher. The same answer either way; every answer is audited (the trail keeps the person\'s keyed hash and masked ID number, never the full number, name or e-voucher token). A platform fault is 503, never "not insured". When the platform refuses the ID number (PERSON_NOT_FOUND) or the e-voucher (EC_TOKEN_INVALID, e.g. an expired QR code), the answer is 422 with that reason, which says what the cashier does next; nothing is audited.',
       body: AccountCheckBody,
-      response: { 200: AccountSchema, ...errorResponses },
+      response: { 200: AccountSchema, ...errorResponses, 422: ErrorSchema },
     },
   }, async (request) => {
     if (request.validationError) throw credentialProblem(request.validationError);
