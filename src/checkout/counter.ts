@@ -1,15 +1,16 @@
-import type { AccountService } from '../account/service.js';
+import type { AccountService, PersonAccount } from '../account/service.js';
 import type { AccountStatus } from '../account/eligibility.js';
 import type { PersonCredential } from '../account/tx/1101-person-info.js';
 import type { AuditTrail } from '../audit/trail.js';
+import type { Holder } from '../audit/record.js';
 import { maskCard } from '../card/mask-card.js';
 import type { CardSession, CardSessions } from '../card/sessions.js';
 import type { CardTerminal } from '../card/terminal.js';
 import type { MaskedCard } from '../card/types.js';
 import type { CatalogueStore } from '../catalogue/store.js';
-import { maskIdNumber } from '../mask.js';
+import { maskIdNumber, maskName } from '../mask.js';
 import { formatYuan } from '../money.js';
-import { ServiceFault, type Reason, type Text } from '../reasons.js';
+import { reasonGroup, ServiceFault, type Reason, type Text } from '../reasons.js';
 import type { RulesConfig } from '../rules-config.js';
 import { evaluateBasket, type BasketLine, type Decision, type Verdict } from './rules.js';
 import { basketGate, type GateInput } from './rules-gate.js';
@@ -38,6 +39,13 @@ export interface AccountAnswer {
   reasons: Reason[];
 }
 
+/** A customer without the card: how they presented, and who the credential names, masked. Members in sorted order. */
+export interface MaskedPerson {
+  credential: 'id-number' | 'ec-token';
+  idNumber: string | null;
+  name: string | null;
+}
+
 export interface PrecheckAnswer {
   decisionId: string;
   decision: Decision;
@@ -45,8 +53,26 @@ export interface PrecheckAnswer {
   totals: { totalAmount: string; insuranceAmount: string; selfPayAmount: string };
   reasons: Reason[];
   account: AccountAnswer | null;
-  card: MaskedCard;
+  /** The card in the terminal; null for a customer who presented an e-voucher instead. */
+  card: MaskedCard | null;
+  /** The customer without the card; null when the card was read. */
+  person: MaskedPerson | null;
   catalogueVersion: number | null;
+}
+
+/** Who is at the till: the card read in the terminal, or a credential of a customer without the card. */
+export type Customer = { cardSession: string } | { credential: PersonOnly };
+type PersonOnly = Exclude<PersonCredential, { kind: 'card' }>;
+
+/** What the precheck needs to know of the customer, whichever way they presented. */
+interface Presented {
+  cardChecks: readonly Reason[];
+  card: MaskedCard | null;
+  person: MaskedPerson | null;
+  holder: Holder;
+  account: AccountAnswer | null;
+  accountFinding: GateInput['account'];
+  balanceFen: number | undefined;
 }
 
 export interface CounterDeps {
@@ -145,12 +171,11 @@ export class Counter {
   async checkPersonAccount(credential: Exclude<PersonCredential, { kind: 'card' }>, caller: Caller): Promise<AccountAnswer> {
     const status = await this.deps.accounts.checkPerson(credential);
     const answer = accountAnswer(status);
-    const idNumber = credential.kind === 'id-number' ? credential.idNumber : status.person.idNumber ?? undefined;
-    const name = status.person.name ?? (credential.kind === 'id-number' ? credential.name : undefined);
+    const holder = holderOf(credential, status);
     await this.deps.audit.append({
       kind: 'account-check', outcome: answer.eligible ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: null, holder: { idNumber, name, token: credential.kind === 'ec-token' ? credential.token : undefined }, catalogueVersion: null,
-      reasonCodes: answer.reasons.map((r) => r.code), body: { credential: credential.kind, idNumber: idNumber ? maskIdNumber(idNumber) : null, ...answer },
+      cardMasked: null, holder, catalogueVersion: null,
+      reasonCodes: answer.reasons.map((r) => r.code), body: { credential: credential.kind, idNumber: holder.idNumber ? maskIdNumber(holder.idNumber) : null, ...answer },
     });
     return answer;
   }
@@ -160,24 +185,11 @@ export class Counter {
    * the decision id in front. Sending those means the cashier's answer is byte for byte the
    * audited decision, and the answer is serialised once, not twice.
    */
-  async precheck(input: { cardSession: string; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<{ answer: PrecheckAnswer; json: string }> {
-    const session = this.session(input.cardSession);
-    let account: AccountAnswer | null = null;
-    let accountFinding: GateInput['account'];
-    let balanceFen: number | undefined;
-    try {
-      const status = await this.deps.accounts.check(session.card);
-      account = accountAnswer(status);
-      balanceFen = status.insurance?.balanceFen;
-      accountFinding = { reasons: status.reasons };
-    } catch (err) {
-      if (!(err instanceof ServiceFault)) throw err;
-      accountFinding = { fault: err.reason };
-    }
+  async precheck(input: { customer: Customer; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<{ answer: PrecheckAnswer; json: string }> {
+    const { cardChecks, card, person, holder, account, accountFinding, balanceFen } = await this.presented(input.customer);
     const index = this.deps.catalogue.index;
-    const gate = basketGate({ cardChecks: session.checks, account: accountFinding, catalogueLoaded: index.loaded });
+    const gate = basketGate({ cardChecks, account: accountFinding, catalogueLoaded: index.loaded });
     const result = evaluateBasket(input.lines, { index, policy: this.policy, today: this.today(), gate, balanceFen });
-    const card = maskCard(session.card);
     // Keys in sorted order, the order of the audit trail's canonical JSON: encoding copies nothing.
     const body = {
       account,
@@ -188,17 +200,32 @@ export class Counter {
         code: l.code, insuranceAmount: formatYuan(l.insuranceFen), lineId: l.lineId, message: l.message, name: l.name,
         reasons: l.reasons, selfPayAmount: formatYuan(l.selfPayFen), totalAmount: formatYuan(l.totalFen), verdict: l.verdict,
       })),
+      person,
       reasons: result.reasons,
       totals: { insuranceAmount: formatYuan(result.totals.insuranceFen), selfPayAmount: formatYuan(result.totals.selfPayFen), totalAmount: formatYuan(result.totals.totalFen) },
     };
     const reasonCodes = [...result.reasons, ...result.lines.flatMap((l) => l.reasons)].map((r) => r.code);
     const record = await this.deps.audit.append({
       kind: 'precheck', outcome: result.decision, cashierId: input.cashierId, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: card.cardNumber, holder: session.card, catalogueVersion: body.catalogueVersion,
+      cardMasked: card?.cardNumber ?? null, holder, catalogueVersion: body.catalogueVersion,
       reasonCodes, body,
     });
     this.deps.observer?.precheckDecided(result.decision, reasonCodes);
     return { answer: { decisionId: record.id, ...body }, json: `{"decisionId":${JSON.stringify(record.id)},${record.body.slice(1)}` };
+  }
+
+  private async presented(customer: Customer): Promise<Presented> {
+    if ('cardSession' in customer) {
+      const session = this.session(customer.cardSession);
+      const found = await accountFinding(() => this.deps.accounts.check(session.card));
+      return { cardChecks: session.checks, card: maskCard(session.card), person: null, holder: session.card, ...found };
+    }
+    const { credential } = customer;
+    let status: PersonAccount | undefined;
+    const found = await accountFinding(async () => (status = await this.deps.accounts.checkPerson(credential)));
+    const holder = holderOf(credential, status);
+    const person: MaskedPerson = { credential: credential.kind, idNumber: holder.idNumber ? maskIdNumber(holder.idNumber) : null, name: holder.name ? maskName(holder.name) : null };
+    return { cardChecks: [], card: null, person, holder, ...found };
   }
 
   private async pinAnswer(session: CardSession, outcome: { ok: boolean; reason?: Reason }, caller: Caller, action: string) {
@@ -216,6 +243,28 @@ export class Counter {
     if (!s) throw new ServiceFault('INVALID_REQUEST', { field: 'cardSession', message: 'unknown or expired card session; read the card again' }, { status: 404 });
     return s;
   }
+}
+
+/**
+ * The account for a precheck, or why there is none: a platform or system fault is a system
+ * finding; a credential the platform refused (an expired e-voucher) is an account finding, the
+ * customer's to fix, which blocks the basket like a suspended account.
+ */
+async function accountFinding(check: () => Promise<AccountStatus>): Promise<Pick<Presented, 'account' | 'accountFinding' | 'balanceFen'>> {
+  try {
+    const status = await check();
+    return { account: accountAnswer(status), accountFinding: { reasons: status.reasons }, balanceFen: status.insurance?.balanceFen };
+  } catch (err) {
+    if (!(err instanceof ServiceFault)) throw err;
+    return { account: null, accountFinding: reasonGroup(err.code) === 'system' ? { fault: err.reason } : { reasons: [err.reason] }, balanceFen: undefined };
+  }
+}
+
+/** Who a credential of a customer without the card names: from the credential, else as the platform answered. The token too, so the trail can scrub it. */
+function holderOf(credential: PersonOnly, status: PersonAccount | undefined): Holder {
+  const idNumber = credential.kind === 'id-number' ? credential.idNumber : status?.person.idNumber ?? undefined;
+  const name = status?.person.name ?? (credential.kind === 'id-number' ? credential.name : undefined);
+  return { idNumber, name, token: credential.kind === 'ec-token' ? credential.token : undefined };
 }
 
 /** Members in sorted order, as the audit trail's canonical JSON writes them. */

@@ -29,7 +29,9 @@ type Only<K extends keyof AccountCheck, O extends keyof AccountCheck = never> =
  * type says it, so two credentials do not compile.
  */
 export type AccountCredential = Only<'cardSession'> | Only<'idNumber', 'name'> | Only<'ecToken'>;
-export type PrecheckRequest = Static<typeof PrecheckBody>;
+type PrecheckFields = Static<typeof PrecheckBody>;
+/** The basket and exactly one way the customer presents: the card read in the terminal or the medical insurance e-voucher's ecToken. */
+export type PrecheckRequest = Omit<PrecheckFields, 'cardSession' | 'ecToken'> & ({ cardSession: string; ecToken?: never } | { ecToken: string; cardSession?: never });
 export type PrecheckLine = PrecheckRequest['items'][number];
 export type Precheck = Static<typeof PrecheckAnswer>;
 export type CatalogueItem = Static<typeof CatalogueItemSchema>;

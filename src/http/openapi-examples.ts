@@ -52,6 +52,21 @@ export const SUCCESS_EXAMPLES: Readonly<Record<string, readonly unknown[]>> = {
     reasons: [],
     account,
     card,
+    person: null,
+    catalogueVersion: 2,
+  }, {
+    decisionId: '0b6f2a53-5d0e-4c8a-9f1e-6a7b3c2d1e0f',
+    decision: 'block',
+    items: [{
+      lineId: '1', code: 'XN02BEA011A001010100201', name: '对乙酰氨基酚片', verdict: 'self-pay',
+      totalAmount: '25.00', insuranceAmount: '0.00', selfPayAmount: '25.00', reasons: [],
+      message: { zh: '本单医保不予支付，请向顾客收取全额 25.00 元。', en: 'Insurance pays nothing in this purchase; collect the full 25.00 from the customer.' },
+    }],
+    totals: { totalAmount: '25.00', insuranceAmount: '0.00', selfPayAmount: '25.00' },
+    reasons: [reason('EC_TOKEN_INVALID', { infno: '1101', errMsg: '电子凭证令牌无效或已过期' })],
+    account: null,
+    card: null,
+    person: { credential: 'ec-token', idNumber: null, name: null },
     catalogueVersion: 2,
   }],
 };

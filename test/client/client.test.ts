@@ -74,6 +74,13 @@ describe('the typed client against the real service on loopback', () => {
   it('types requests and answers from the route schemas', () => {
     expectTypeOf<PrecheckRequest['items'][number]['quantity']>().toEqualTypeOf<number>();
     expectTypeOf<Precheck['decision']>().toEqualTypeOf<'allow' | 'partial' | 'block'>();
+    const items: PrecheckRequest['items'] = [];
+    expectTypeOf({ ecToken: 't', cashierId: 'c', items }).toExtend<PrecheckRequest>();
+    expectTypeOf({ cardSession: 's', cashierId: 'c', items }).toExtend<PrecheckRequest>();
+    expectTypeOf({ cardSession: 's', ecToken: 't', cashierId: 'c', items }).not.toExtend<PrecheckRequest>();
+    expectTypeOf({ cashierId: 'c', items }).not.toExtend<PrecheckRequest>();
+    expectTypeOf<Precheck['card']>().toExtend<object | null>();
+    expectTypeOf<NonNullable<Precheck['person']>['credential']>().toEqualTypeOf<'id-number' | 'ec-token'>();
     expectTypeOf<Precheck['items'][number]['insuranceAmount']>().toEqualTypeOf<string>();
     expectTypeOf<CheckoutGuardClient['checkAccount']>().parameter(0).toEqualTypeOf<string | AccountCredential>();
     expectTypeOf<{ idNumber: string; name: string }>().toExtend<AccountCredential>();

@@ -1,9 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { buildSimulator, type SimulatorApp } from '../../src/simulator/app.js';
+import { SHIPPED_CARDS } from '../account/platform-fixture.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -39,4 +42,32 @@ export async function readScenario(t: TestApp, scenario: string): Promise<{ card
   const read = await t.app.inject({ method: 'POST', url: '/v1/card/read', headers: t.auth('cashier') });
   const body = read.json() as Record<string, unknown>;
   return { cardSession: body['cardSession'] as string, body };
+}
+
+export interface TestAppWithPlatform extends TestApp {
+  sim: SimulatorApp;
+  /** Every log line the service wrote, at trace level: for tests that no personal data is logged. */
+  logLines: string[];
+}
+
+/**
+ * The real service against a platform simulator of its own on loopback (back office: the
+ * virtual cards in devices/), whose faults and e-vouchers the test controls; short platform
+ * deadline, no retries. close() stops both.
+ */
+export async function startWithSimulator(overrides: Partial<Config> = {}): Promise<TestAppWithPlatform> {
+  const sim = await buildSimulator({ cards: SHIPPED_CARDS });
+  const platformUrl = await sim.listen({ host: '127.0.0.1', port: 0 });
+  const logLines: string[] = [];
+  const logStream = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+  const t = await startTestApp({ platformUrl, platformTimeoutMs: 300, platformRetries: 0, logLevel: 'trace', ...overrides }, { logStream });
+  return {
+    ...t,
+    sim,
+    logLines,
+    close: async () => {
+      await t.close();
+      await sim.close();
+    },
+  };
 }

@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualCard } from '../../src/emulator/virtual-cards.js';
-import { buildSimulator, type SimulatorApp } from '../../src/simulator/app.js';
+import type { SimulatorApp } from '../../src/simulator/app.js';
 import { SHIPPED_CARDS } from '../account/platform-fixture.js';
-import { readScenario, startTestApp, type TestApp } from '../helpers/app.js';
+import { readScenario, startWithSimulator, type TestAppWithPlatform } from '../helpers/app.js';
 
 /**
  * POST /v1/account/check for a customer without the card: by ID number (mdtrt_cert_type 02)
@@ -11,23 +10,18 @@ import { readScenario, startTestApp, type TestApp } from '../helpers/app.js';
  * loopback, whose back office is the virtual cards in devices/.
  */
 describe('account check by ID number and by e-voucher', () => {
+  let t: TestAppWithPlatform;
   let sim: SimulatorApp;
-  let t: TestApp;
-  const logLines: string[] = [];
+  let logLines: string[];
   beforeAll(async () => {
-    sim = await buildSimulator({ cards: SHIPPED_CARDS });
-    const platformUrl = await sim.listen({ host: '127.0.0.1', port: 0 });
-    const logStream = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
-    t = await startTestApp({ platformUrl, platformTimeoutMs: 300, platformRetries: 0, logLevel: 'trace' }, { logStream });
+    t = await startWithSimulator();
+    ({ sim, logLines } = t);
   });
   afterEach(() => {
     sim.control.clearFaults();
     sim.control.resetRequests();
   });
-  afterAll(async () => {
-    await t.close();
-    await sim.close();
-  });
+  afterAll(async () => t.close());
 
   const check = (payload: unknown, role: 'cashier' | 'auditor' | 'admin' = 'cashier') =>
     t.app.inject({ method: 'POST', url: '/v1/account/check', headers: t.auth(role), payload: payload as object });
