@@ -58,7 +58,7 @@ export interface CommitStats { commits: number; records: number }
 export interface CommitWorker {
   postMessage(request: CommitRequest): void;
   on(event: 'message', listener: (reply: CommitReply) => void): unknown;
-  on(event: 'error' | 'exit', listener: () => void): unknown;
+  on(event: 'error' | 'exit', listener: (cause: unknown) => void): unknown;
   unref(): void;
   terminate(): Promise<number>;
 }
@@ -66,6 +66,8 @@ export interface CommitWorker {
 export interface CommitterOptions {
   /** Starts the worker that runs `serveCommits` on `file`; tests put in workers that fail on cue. */
   startWorker?: (file: string) => CommitWorker;
+  /** Told once, when commits move to this thread for good because the worker could not start or died (why, in words). */
+  onFallback?: (why: string) => void;
 }
 
 const startCommitWorker = (file: string): CommitWorker => startModuleWorker(new URL(import.meta.url), 'serveCommits', { file });
@@ -134,13 +136,19 @@ export function offThreadCommitter(sqlite: Database.Database, options: Committer
     waiting.clear();
   };
 
+  /** The worker failed: from now on this thread commits, and whoever runs the service is told once. */
+  const giveUp = (why: string) => {
+    if (!failed) options.onFallback?.(why);
+    fallBack();
+  };
+
   const start = (): CommitWorker => {
     const w = startWorker(file);
     w.unref();
     w.on('message', (m: CommitReply) => {
       // A worker given up on may still deliver a reply; its batches were answered from the file.
       if (worker !== w) return;
-      if ('fatal' in m) return fallBack();
+      if ('fatal' in m) return giveUp(`could not start: ${m.fatal.split('\n')[0]}`);
       if (m.results.some((r) => 'links' in r)) stats.commits++;
       for (const result of m.results) {
         const entry = waiting.get(result.id);
@@ -154,11 +162,11 @@ export function offThreadCommitter(sqlite: Database.Database, options: Committer
         }
       }
     });
-    w.on('error', () => {
-      if (worker === w) fallBack();
+    w.on('error', (err) => {
+      if (worker === w) giveUp(`failed: ${err instanceof Error ? err.message : String(err)}`);
     });
-    w.on('exit', () => {
-      if (worker === w) fallBack();
+    w.on('exit', (code) => {
+      if (worker === w) giveUp(`exited with code ${String(code)}`);
     });
     return w;
   };
@@ -170,7 +178,8 @@ export function offThreadCommitter(sqlite: Database.Database, options: Committer
         if (!failed && !worker) {
           try {
             worker = start();
-          } catch {
+          } catch (err) {
+            options.onFallback?.(`could not start: ${err instanceof Error ? err.message : String(err)}`);
             failed = true;
           }
         }

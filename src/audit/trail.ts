@@ -81,13 +81,17 @@ export class AuditTrail {
   private exclusive: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private scrubbed = 0;
+  private log: MaintenanceLog | undefined;
   private readonly hashed = new WeakMap<Holder, { cardHash: string | null; personHash: string | null }>();
 
   constructor(private readonly store: DataStore, private readonly options: AuditOptions) {
     this.keys = new AuditKeys(options.dataDir);
     this.algorithm = options.algorithm;
     this.archiveDir = path.join(options.dataDir, 'audit-archive');
-    this.committer = offThreadCommitter(store.sqlite);
+    this.committer = offThreadCommitter(store.sqlite, {
+      // Decisions stay durable and chained; only the event loop now waits for each fsync.
+      onFallback: (why) => this.log?.warn({ why }, 'audit commit worker gave up: audit records are now committed on the request thread (still durable; answers may be slower until the service restarts)'),
+    });
     this.appender = new GroupCommitAppender(this.committer.commit, headReader(store.sqlite), options.maxBatch);
     this.checkpoints = new CheckpointStore(store.sqlite);
   }
@@ -295,9 +299,11 @@ export class AuditTrail {
 
   /**
    * Hourly: sign a checkpoint when the head moved. Daily (and soon after start): archive
-   * what retention says is old. Timers do not keep the process alive.
+   * what retention says is old. Timers do not keep the process alive. The log also hears when
+   * the commit worker gives up.
    */
   startMaintenance(log: MaintenanceLog): void {
+    this.log = log;
     const checkpointIfMoved = () => {
       try {
         const head = this.head();

@@ -71,8 +71,10 @@ describe('off-thread committer', () => {
   let store: DataStore;
   let committer: ReturnType<typeof offThreadCommitter> | undefined;
   let starts: number;
+  let told: string[];
 
   beforeEach(() => {
+    told = [];
     dir = mkdtempSync(path.join(tmpdir(), 'guard-commit-'));
     store = openDataStore(dir);
     starts = 0;
@@ -90,6 +92,7 @@ describe('off-thread committer', () => {
         starts++;
         return startWorker(file);
       },
+      onFallback: (why) => told.push(why),
     });
     return committer;
   };
@@ -106,13 +109,13 @@ describe('off-thread committer', () => {
     expect(check.count).toBe(records.length);
   }
 
-  const failures: [string, () => CommitWorker][] = [
-    ['cannot start', () => { throw new Error('no worker threads here'); }],
-    ['reports a fatal start-up error', () => jsWorker(`require('node:worker_threads').parentPort.postMessage({ fatal: 'the loader failed' })`)],
-    ['throws', () => jsWorker(`throw new Error('the module failed')`)],
-    ['exits', () => jsWorker('process.exit(3)')],
+  const failures: [string, () => CommitWorker, RegExp][] = [
+    ['cannot start', () => { throw new Error('no worker threads here'); }, /^could not start: no worker threads here$/],
+    ['reports a fatal start-up error', () => jsWorker(`require('node:worker_threads').parentPort.postMessage({ fatal: 'the loader failed' })`), /^could not start: the loader failed$/],
+    ['throws', () => jsWorker(`throw new Error('the module failed')`), /^failed: the module failed$/],
+    ['exits', () => jsWorker('process.exit(3)'), /^exited with code 3$/],
   ];
-  it.each(failures)('commits on this thread, in chain order, each group once, when the worker %s', async (_, startWorker) => {
+  it.each(failures)('commits on this thread, in chain order, each group once, when the worker %s, and says so once', async (_, startWorker, why) => {
     const c = open(startWorker);
     const groups = [group(2), group(3)];
     // Both wait for the worker before its failure is known, and are then committed together.
@@ -122,6 +125,8 @@ describe('off-thread committer', () => {
     expectChain([...groups, later], links);
     expect(starts).toBe(1);
     expect(c.stats).toEqual({ commits: 2, records: 6 });
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(why);
   });
 
   it('ends a worker that reported a fatal start-up error and kept running', async () => {
@@ -180,6 +185,8 @@ describe('off-thread committer', () => {
     const answered = c.commit(g);
     await c.close();
     expectChain([g], [await answered]);
+    // Closing is no failure.
+    expect(told).toEqual([]);
   });
 
   const committers: [string, (file: string) => CommitWorker][] = [
