@@ -358,11 +358,15 @@ type Defs = typeof DEFS;
 /** The named cases of a code, e.g. ITEM_PRICE_ABOVE_CAP has 'self-pay-excess' and 'refuse'. */
 export type ReasonVariant<C extends ReasonCode> = Defs[C] extends { variants: infer V } ? Extract<keyof V, string> : never;
 
-/** Builds the answer for one case of a code: the case's wording and severity, and `detail.variant` naming it. */
+/** Builds the answer for one case of a code: the case's wording and severity, and `detail.variant` naming it. Takes `detail` over: pass a fresh object. */
 export function reasonVariant<C extends ReasonCode>(code: C, variant: ReasonVariant<C>, detail?: Record<string, unknown>): Reason {
   const def: ReasonDef = DEFS[code];
   const wording = def.variants?.[variant] ?? {};
-  return sortedReason(code, { variant, ...detail }, wording.message ?? def.message, wording.remedy ?? def.remedy, wording.severity ?? def.severity);
+  // Added last to the caller's fresh detail: `variant` sorts after every detail key the rules use,
+  // so their details (written in sorted order) need no re-sorting, and no copy is made.
+  const withVariant: Record<string, unknown> = detail ?? {};
+  withVariant['variant'] = variant;
+  return sortedReason(code, withVariant, wording.message ?? def.message, wording.remedy ?? def.remedy, wording.severity ?? def.severity);
 }
 
 /** Members in sorted order (the detail's too), the order of the audit trail's canonical JSON, so encoding a decision copies no reason. */
@@ -377,10 +381,13 @@ function sortedReason(code: ReasonCode, detail: Record<string, unknown> | undefi
 
 function inSortedOrder(detail: Record<string, unknown>): Record<string, unknown> {
   const keys = Object.keys(detail);
-  if (keys.every((k, i) => i === 0 || keys[i - 1]! < k)) return detail;
-  const out: Record<string, unknown> = {};
-  for (const k of keys.sort()) out[k] = detail[k];
-  return out;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! < keys[i]!) continue;
+    const out: Record<string, unknown> = {};
+    for (const k of keys.sort()) out[k] = detail[k];
+    return out;
+  }
+  return detail;
 }
 
 export function isReasonCode(value: string): value is ReasonCode {

@@ -25,9 +25,10 @@ export function evaluateLine(line: BasketLine, ctx: RulesContext, limits: Supply
   const overLimitFen = (line.quantity - units) * line.unitPriceFen;
   if (cut) {
     const variant = units === 0 ? 'exhausted' : ctx.policy.overLimit;
-    const detail: Record<string, unknown> = { code: entry.code, scope: cut.scope, limit: cut.limit, quantity: line.quantity, payableQuantity: units };
-    if (variant === 'self-pay-excess') detail['excess'] = formatYuan(overLimitFen);
-    reasons.push(reasonVariant('ITEM_QUANTITY_LIMIT', variant, detail));
+    // Details in sorted key order, as the audit encoding writes them (src/reasons.ts sorts any that are not).
+    reasons.push(reasonVariant('ITEM_QUANTITY_LIMIT', variant, variant === 'self-pay-excess'
+      ? { code: entry.code, excess: formatYuan(overLimitFen), limit: cut.limit, payableQuantity: units, quantity: line.quantity, scope: cut.scope }
+      : { code: entry.code, limit: cut.limit, payableQuantity: units, quantity: line.quantity, scope: cut.scope }));
   }
 
   const cap = entry.priceCapFen;
@@ -35,9 +36,9 @@ export function evaluateLine(line: BasketLine, ctx: RulesContext, limits: Supply
   const aboveCapFen = aboveCap ? (line.unitPriceFen - cap) * units : 0;
   if (aboveCap) {
     const handling = entry.overCapHandling ?? ctx.policy.overCapDefault;
-    const detail: Record<string, unknown> = { code: entry.code, unitPrice: formatYuan(line.unitPriceFen), cap: formatYuan(cap) };
-    if (handling === 'self-pay-excess') detail['excess'] = formatYuan(aboveCapFen);
-    reasons.push(reasonVariant('ITEM_PRICE_ABOVE_CAP', handling, detail));
+    reasons.push(reasonVariant('ITEM_PRICE_ABOVE_CAP', handling, handling === 'self-pay-excess'
+      ? { cap: formatYuan(cap), code: entry.code, excess: formatYuan(aboveCapFen), unitPrice: formatYuan(line.unitPriceFen) }
+      : { cap: formatYuan(cap), code: entry.code, unitPrice: formatYuan(line.unitPriceFen) }));
   }
   const verdict = verdictOfAll(reasons);
   if (verdict !== 'covered') return unpaid(line, entry.code, entry.name, totalFen, verdict, reasons);
@@ -60,9 +61,9 @@ function listingReasons(e: CatalogueEntry, line: BasketLine, ctx: RulesContext):
   const ended = e.endDate !== null && ctx.today > e.endDate;
   if (!e.valid || notYet || ended) {
     const variant = !e.valid ? 'invalid' : ended ? 'ended' : 'not-yet';
-    out.push(reasonVariant('ITEM_LISTING_NOT_EFFECTIVE', variant, { code: e.code, beginDate: e.beginDate, endDate: e.endDate, valid: e.valid, today: ctx.today }));
+    out.push(reasonVariant('ITEM_LISTING_NOT_EFFECTIVE', variant, { beginDate: e.beginDate, code: e.code, endDate: e.endDate, today: ctx.today, valid: e.valid }));
   }
-  if (e.insuranceClass === null || e.insuranceClass === 'C') out.push(reason('ITEM_NOT_COVERED', { code: e.code, class: e.insuranceClass }));
+  if (e.insuranceClass === null || e.insuranceClass === 'C') out.push(reason('ITEM_NOT_COVERED', { class: e.insuranceClass, code: e.code }));
   const hospitalOnly = e.restricted && e.restrictedScope !== null && ctx.policy.hospitalOnlyScopes.some((s) => e.restrictedScope!.includes(s));
   if (hospitalOnly) out.push(reasonVariant('ITEM_RESTRICTED_USE', 'hospital-only', { code: e.code, scope: e.restrictedScope }));
   const rxNo = line.prescription?.rxNo;
@@ -70,7 +71,7 @@ function listingReasons(e: CatalogueEntry, line: BasketLine, ctx: RulesContext):
   if (e.restricted && !hospitalOnly) {
     // The diagnosis text itself stays out of the answer and the audit trail (health data); the rx number points to it.
     const recorded = line.prescription?.diagnosis !== undefined;
-    out.push(reasonVariant('ITEM_RESTRICTED_USE', recorded ? 'recorded' : 'needs-diagnosis', recorded ? { code: e.code, scope: e.restrictedScope, rxNo: rxNo ?? null } : { code: e.code, scope: e.restrictedScope }));
+    out.push(reasonVariant('ITEM_RESTRICTED_USE', recorded ? 'recorded' : 'needs-diagnosis', recorded ? { code: e.code, rxNo: rxNo ?? null, scope: e.restrictedScope } : { code: e.code, scope: e.restrictedScope }));
   }
   return out;
 }
