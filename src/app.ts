@@ -31,7 +31,7 @@ import { auditRoutes } from './http/routes/audit.js';
 import { cardRoutes } from './http/routes/card.js';
 import { catalogueRoutes } from './http/routes/catalogue.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
-import { devRoutes } from './http/routes/dev.js';
+import { devEcTokenRoute, devRoutes } from './http/routes/dev.js';
 import { healthRoutes } from './http/routes/health.js';
 import { webRoutes } from './http/routes/web.js';
 import { loadRulesConfig, type RulesConfig } from './rules-config.js';
@@ -87,10 +87,16 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     const cards = loadVirtualCards(config.devicesDir);
     let platformUrl = config.platformUrl;
     const signer = platformSignerConfig(config, !platformUrl);
+    /** With the built-in simulator: what a customer's e-voucher app would show the scanner, for a virtual card. */
+    let issueEcToken: ((scenario: string) => string | undefined) | undefined;
     if (!platformUrl) {
       const sim = await buildSimulator({ cards, signer, pathTemplate: config.platformPath });
       platformUrl = await sim.listen({ host: '127.0.0.1', port: 0 });
       cleanups.push(() => sim.close());
+      issueEcToken = (scenario) => {
+        const card = cards.get(scenario);
+        return card && sim.control.state.issueEcToken(card);
+      };
     }
     const tokens = new TokenStore(store);
     const bootstrapTokens = tokens.bootstrap(config.dataDir);
@@ -142,6 +148,7 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     await app.register(auditRoutes, { audit });
     await app.register(webRoutes);
     if (terminal.dev) await app.register(devRoutes, { slot: terminal.dev });
+    if (issueEcToken) await app.register(devEcTokenRoute, { issue: issueEcToken, scenarios: [...cards.keys()] });
   } catch (err) {
     await app.close();
     throw err;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FAULT_KINDS, type TerminalFault, type VirtualCardSlot } from '../../card/terminal.js';
+import { ServiceFault } from '../../reasons.js';
 import { errorResponses } from '../schemas.js';
 
 /** Mock terminal only: insert and remove virtual cards, type on the keypad, inject faults. Not registered with a real terminal. */
@@ -69,5 +70,27 @@ export const devRoutes: FastifyPluginAsyncTypebox<{ slot: VirtualCardSlot }> = a
   }, async () => {
     slot.clearFaults();
     return { faults: slot.faults() };
+  });
+};
+
+/**
+ * Built-in platform simulator only: the e-voucher a virtual cardholder's app would show, so the
+ * account check and the precheck by e-voucher can be tried without a scanner. Not registered
+ * when PLATFORM_URL names a platform.
+ */
+export const devEcTokenRoute: FastifyPluginAsyncTypebox<{ issue: (scenario: string) => string | undefined; scenarios: string[] }> = async (app, { issue, scenarios }) => {
+  app.post('/v1/dev/ec-token', {
+    config: { roles: ['cashier', 'admin'] },
+    schema: {
+      tags: ['dev'],
+      summary: 'An e-voucher token for a virtual card (built-in platform simulator only)',
+      description: 'What the e-voucher scanner component would return for the cardholder\'s QR code: use it as ecToken in POST /v1/account/check or POST /v1/checkout/precheck. Valid for 10 minutes.',
+      body: Type.Object({ scenario: Type.String({ minLength: 1, maxLength: 64, examples: ['normal'] }) }, { additionalProperties: false, examples: [{ scenario: 'normal' }, { scenario: 'suspended' }] }),
+      response: { 200: Type.Object({ ecToken: Type.String() }), ...errorResponses },
+    },
+  }, async (request) => {
+    const ecToken = issue(request.body.scenario);
+    if (ecToken === undefined) throw new ServiceFault('NOT_FOUND', { problem: `no virtual card "${request.body.scenario}"`, scenarios }, { status: 404 });
+    return { ecToken };
   });
 };
