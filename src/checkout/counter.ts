@@ -168,7 +168,7 @@ export class Counter {
    * 02) or e-voucher token (01), audited like the card path: the record carries the person's
    * keyed hash and masked ID number; the token, full ID number and name never reach it.
    */
-  async checkPersonAccount(credential: Exclude<PersonCredential, { kind: 'card' }>, caller: Caller): Promise<AccountAnswer> {
+  async checkPersonAccount(credential: PersonOnly, caller: Caller): Promise<AccountAnswer> {
     const status = await this.deps.accounts.checkPerson(credential);
     const answer = accountAnswer(status);
     const holder = holderOf(credential, status);
