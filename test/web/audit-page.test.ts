@@ -204,6 +204,19 @@ describe('the auditor page in Chromium', () => {
     }
   });
 
+  it('says "no card" for a customer who showed the e-voucher, in the list and the decision', async () => {
+    const { ecToken } = (await server.request('POST', '/v1/dev/ec-token', { role: 'cashier', body: { scenario: 'normal' } })).body as { ecToken: string };
+    const precheck = await server.request('POST', '/v1/checkout/precheck', { role: 'cashier', body: { ecToken, cashierId: 'cashier-ec', items: [{ lineId: '1', code: 'XN02BEA011A001010100201', quantity: 1, unitPrice: '25.00' }] } });
+    expect(precheck.status, precheck.text).toBe(200);
+    const id = precheck.body.decisionId as string;
+    await page.reload();
+    const cell = page.locator(`#decisions tbody tr[data-id="${id}"] .c-card.no-card`);
+    await cell.waitFor();
+    expect(await cell.textContent()).toMatch(/医保电子凭证或身份证号|e-voucher or ID number/);
+    await page.click(`#decisions tbody tr[data-id="${id}"]`);
+    await page.waitForSelector(`#detail[data-id="${id}"] .no-card`);
+  });
+
   it('flags a trail tampered with behind the service\'s back', async () => {
     const victim = (await listAll(server, 'outcome=block'))[0]!;
     tamperWithRecord(server.dataDir, victim.seq, 'allow');

@@ -2,6 +2,7 @@ import type { Reason } from '../../reasons.js';
 import type { ApiError, DecisionBody, DecisionRecord, PrecheckLine } from './api.js';
 import { recordChainState, type ChainState } from './chain-status.js';
 import { h } from './dom.js';
+import { cardCell } from './table.js';
 import { errorText, formatNumber, formatTime, label, lang, t, type TextKey } from './i18n.js';
 
 export interface DetailActions {
@@ -40,7 +41,7 @@ export function renderDetail(d: DetailState, chain: ChainState, actions: DetailA
       item(t('recordId'), h('span', { class: 'mono small' }, r.id)),
       item(t('cashier'), link(r.cashierId, 'cashierHistory', () => actions.filter('cashierId', r.cashierId!))),
       item(t('terminal'), r.terminalId ?? '—'),
-      item(t('card'), h('span', { class: 'mono' }, r.cardMasked ?? '—')),
+      item(t('card'), cardCell('span', r)),
       item(t('personHash'), link(r.personHash, 'personHistory', () => actions.filter('personHash', r.personHash!), 'detail-person')),
       item(t('cardHash'), link(r.cardHash ?? null, 'cardHistory', () => actions.filter('cardHash', r.cardHash!), 'detail-card-hash')),
       item(t('catalogueVersion'), h('span', { id: 'detail-catalogue' }, r.catalogueVersion ?? '—'))),

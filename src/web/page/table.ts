@@ -1,4 +1,4 @@
-import type { ApiError, DecisionPage } from './api.js';
+import type { ApiError, DecisionPage, DecisionRow } from './api.js';
 import { h } from './dom.js';
 import { errorText, formatTime, label, reasonText, t } from './i18n.js';
 
@@ -40,7 +40,7 @@ export function renderTable(s: TableState, actions: TableActions): HTMLElement {
     h('td', { class: 'c-kind' }, label('kind', r.kind)),
     h('td', { class: 'c-outcome' }, h('span', { class: `outcome o-${r.outcome}` }, label('outcome', r.outcome))),
     h('td', { class: 'c-cashier' }, r.cashierId ?? '—'),
-    h('td', { class: 'c-card mono' }, r.cardMasked ?? '—'),
+    cardCell('td', r),
     h('td', { class: 'c-reasons' }, r.reasonCodes.map((c) => h('span', { class: 'chip', title: reasonText(c) }, c))),
     h('td', { class: 'c-cat num' }, r.catalogueVersion ?? '—'))));
   }
@@ -55,4 +55,10 @@ export function renderTable(s: TableState, actions: TableActions): HTMLElement {
   return h('section', { class: 'decisions' },
     h('div', { class: 'table-scroll' }, h('table', { id: 'decisions' }, head, body)),
     pager);
+}
+
+/** The masked card; for a decision about a customer without the card (e-voucher or ID number: a person, no card), says so rather than a bare dash. */
+export function cardCell(tag: 'td' | 'span', r: Pick<DecisionRow, 'cardMasked' | 'personHash'>): HTMLElement {
+  if (r.cardMasked) return h(tag, { class: tag === 'td' ? 'c-card mono' : 'mono' }, r.cardMasked);
+  return h(tag, { class: tag === 'td' ? 'c-card no-card' : 'no-card' }, r.personHash ? t('noCard') : '—');
 }
