@@ -6,20 +6,23 @@
  *   npx tsx examples/pos-checkout.ts                       # http://127.0.0.1:8731, token from ./data
  *   BASE_URL=http://127.0.0.1:9000 DATA_DIR=/tmp/guard SCENARIO=suspended npx tsx examples/pos-checkout.ts
  *   TOKEN=cg_cashier_... npx tsx examples/pos-checkout.ts
- *   ID_NUMBER=330302198508150192 npx tsx examples/pos-checkout.ts    # a customer without the card (or EC_TOKEN=...)
+ *   EC_SCENARIO=normal npx tsx examples/pos-checkout.ts             # the e-voucher instead of the card (or EC_TOKEN=...)
+ *   ID_NUMBER=330302198508150192 npx tsx examples/pos-checkout.ts    # a typed ID number: the account only
  *
  * In a POS project, install the package and import the same client from 'checkout-guard/client'.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Account, type AccountCredential, CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckLine, type Reason } from '../src/client/index.js';
+import { type Account, CheckoutGuardClient, CheckoutGuardError, type Precheck, type PrecheckLine, type Reason } from '../src/client/index.js';
 
 const baseUrl = process.env['BASE_URL'] ?? 'http://127.0.0.1:8731';
 const scenario = process.env['SCENARIO'] ?? 'normal';
 const token = process.env['TOKEN'] ?? cashierTokenFrom(process.env['DATA_DIR'] ?? 'data');
-/** A customer without the card: the ID number typed by the cashier, or the ecToken of the e-voucher QR code. */
-const withoutCard: AccountCredential | undefined = process.env['ID_NUMBER'] ? { idNumber: process.env['ID_NUMBER'] }
-  : process.env['EC_TOKEN'] ? { ecToken: process.env['EC_TOKEN'] } : undefined;
+/** A customer without the card: the ID number typed by the cashier. */
+const idNumber = process.env['ID_NUMBER'];
+/** Or the e-voucher: the ecToken the scanner read from the QR code, or (built-in simulator) a virtual cardholder's. */
+const ecToken = process.env['EC_TOKEN'];
+const ecScenario = process.env['EC_SCENARIO'];
 
 /** The basket the cashier scanned: by barcode, by national code with a prescription, and an item the catalogue does not know. */
 const basket: PrecheckLine[] = [
@@ -30,9 +33,18 @@ const basket: PrecheckLine[] = [
 
 async function checkout(): Promise<number> {
   const guard = new CheckoutGuardClient({ baseUrl, token });
-  if (withoutCard) {
-    // The precheck needs a card session, so without the card the account check is as far as it goes.
-    printAccount(await guard.checkAccount(withoutCard));
+  if (idNumber) {
+    // A typed ID number proves nobody at the till: it can ask about the account, not let insurance pay.
+    printAccount(await guard.checkAccount({ idNumber }));
+    return 0;
+  }
+  if (ecToken || ecScenario) {
+    const voucher = ecToken ?? (await guard.dev.ecToken(ecScenario!));
+    console.log(`e-voucher scanned${ecScenario ? ` (virtual cardholder: ${ecScenario})` : ''}`);
+    printAccount(await guard.checkAccount({ ecToken: voucher }));
+    const result = await guard.precheck({ ecToken: voucher, cashierId: 'cashier-07', items: basket });
+    if (result.person) console.log(`customer: ${result.person.name ?? '?'} ${result.person.idNumber ?? ''} (e-voucher)`);
+    printSplit(result);
     return 0;
   }
 

@@ -33,6 +33,7 @@ node -e "
 BASE_URL="$BASE_URL" npx tsx examples/pos-checkout.ts
 SCENARIO=suspended BASE_URL="$BASE_URL" npx tsx examples/pos-checkout.ts
 ID_NUMBER=330302198508150192 BASE_URL="$BASE_URL" npx tsx examples/pos-checkout.ts
+EC_SCENARIO=normal BASE_URL="$BASE_URL" npx tsx examples/pos-checkout.ts
 
 # npm and tsx each wrap the service in a process of their own: signal the service itself (the
 # innermost process running main.ts), as systemd does with a direct ExecStart; the wrappers exit

@@ -157,10 +157,11 @@ export class CheckoutGuardClient {
     return this.request('GET', '/v1/audit/verify');
   }
 
-  /** Mock terminal only (absent with a real reader): the virtual cards of devices/cards. */
+  /** Mock terminal only (absent with a real reader): the virtual cards of devices/cards. `ecToken` only with the built-in platform simulator: what the e-voucher scanner would read for a virtual card. */
   readonly dev = {
     insertCard: (scenario: string): Promise<{ inserted: string | null; scenarios: string[] }> => this.request('POST', '/v1/dev/terminal/card', { scenario }),
     removeCard: (): Promise<{ inserted: string | null; scenarios: string[] }> => this.request('DELETE', '/v1/dev/terminal/card'),
+    ecToken: async (scenario: string): Promise<string> => (await this.request<{ ecToken: string }>('POST', '/v1/dev/ec-token', { scenario })).ecToken,
   };
 
   /**

@@ -36,11 +36,14 @@ describe('the typed client against the real service on loopback', () => {
     expect(await cashier.checkAccount({ idNumber: normal.idNumber })).toMatchObject({ eligible: true, insured: true, balance: '1250.00', reasons: [] });
     expect(await cashier.checkAccount({ idNumber: normal.idNumber, name: normal.name })).toMatchObject({ eligible: true });
     // The e-voucher component's part, played by the built-in platform simulator's back office.
-    const issued = await fetch(`${t.app.services.platformUrl}/admin/ec-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'suspended' }) });
-    const { ecToken } = (await issued.json()) as { ecToken: string };
-    const suspended = await cashier.checkAccount({ ecToken });
+    const suspended = await cashier.checkAccount({ ecToken: await cashier.dev.ecToken('suspended') });
     expect(suspended).toMatchObject({ eligible: false, insured: true, status: '2', suspendedSince: '2026-06-01' });
     expect(suspended.reasons.map((r) => r.code)).toEqual(['ACCOUNT_SUSPENDED']);
+  });
+
+  it('prechecks a basket by e-voucher, the answer naming the person and no card', async () => {
+    const result = await cashier.precheck({ ecToken: await cashier.dev.ecToken('normal'), cashierId: 'cashier-07', items: [{ lineId: 'a', barcode: '6901234567892', quantity: 2, unitPrice: '12.50' }] });
+    expect(result).toMatchObject({ decision: 'allow', card: null, person: { credential: 'ec-token', idNumber: '3303**********0192' }, totals: { insuranceAmount: '25.00' } });
   });
 
   it('a mistyped ID number throws the coded 400 naming the field, without repeating the number', async () => {
