@@ -32,13 +32,14 @@ export function csvLine(cells: (string | number | null)[]): string {
 
 export function samplePolicyCsv(rows: SampleRow[] = SAMPLE_ROWS): string {
   const way = (h: string | null) => (Object.entries(OVER_CAP_WAYS).find(([, v]) => v === h)?.[0] ?? '');
-  return csvLine(['hilist_code', 'hilist_name', 'selfpay_prop', 'hilist_pric_uplmt_amt', 'overlmt_dspo_way'])
+  return csvLine(['hilist_code', 'hilist_name', 'selfpay_prop', 'hilist_pric_uplmt_amt', 'overlmt_dspo_way', 'selfpay_prop_psn_type'])
     + rows.filter((r) => r.policy).map((r) => csvLine([
       r.entry.code, r.entry.name,
       r.policy!.selfPayRatio === null ? '' : formatRatio(r.policy!.selfPayRatio),
       r.policy!.priceCapFen === null ? '' : formatYuan(r.policy!.priceCapFen),
       way(r.policy!.overCapHandling),
-    ])).join('');
+      '',
+    ]) + Object.entries(r.personRatios ?? {}).map(([type, ratio]) => csvLine([r.entry.code, r.entry.name, formatRatio(ratio), '', '', type])).join('')).join('');
 }
 
 export function sampleMappingCsv(rows: SampleRow[] = SAMPLE_ROWS): string {

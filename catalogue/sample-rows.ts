@@ -13,6 +13,8 @@ export interface SampleRow {
   entry: CatalogueEntry;
   pack: { material: string; count: number; doseUnit: string; unit: string };
   policy?: PaymentPolicy;
+  /** Class-B self-pay proportions of person types that differ from the policy's (1319 selfpay_prop_psn_type), parts per 10,000. */
+  personRatios?: Record<string, number>;
   items?: { localCode: string; barcode: string; localName: string }[];
   /** 国家医保药品目录 编号 */
   listNo?: string;
@@ -62,6 +64,8 @@ export const SAMPLE_ROWS: SampleRow[] = [
     entry: entry({ code: 'XC10AAA058A001010100123', name: '阿托伐他汀钙片', genericName: '阿托伐他汀', dosageForm: '片剂', spec: '20mg*7片', manufacturer: '辉瑞制药有限公司', approvalNo: '国药准字J20120050', standardCode: '86900123000013', insuranceClass: 'B', prescriptionOnly: true }),
     pack: { material: '铝塑', count: 7, doseUnit: '片', unit: '盒' }, listNo: '4',
     policy: { selfPayRatio: 1000, priceCapFen: 3000, overCapHandling: 'self-pay-excess' },
+    // Retirees (person type 21) pay a smaller class-B share, as several provinces set it.
+    personRatios: { '21': 500 },
     items: [{ localCode: 'L0003', barcode: '6903456789014', localName: '立普妥 阿托伐他汀钙片 20mg*7' }],
   },
   {

@@ -24,6 +24,8 @@ export interface AccountStatus {
     suspendedSince: string | null;
     /** insuplc_admdvs: where the person is insured. */
     insuredPlace: string | null;
+    /** psn_type of the deciding row (11 employed, 21 retired, ...: codes vary by province); the class-B share may depend on it. */
+    personType: string | null;
   } | null;
 }
 
@@ -68,7 +70,7 @@ export function eligibilityOf(info: PersonInfo): AccountStatus {
     const status = row.psn_insu_stas as Exclude<InsuranceStatus, '0'>;
     const balanceFen = parseYuan(String(row.balc));
     if (balanceFen === undefined) throw unexpected(`balc is not an amount: ${String(row.balc)}`);
-    insurance = { type: row.insutype, status, balanceFen, suspendedSince: row.paus_insu_date || null, insuredPlace: row.insuplc_admdvs || null };
+    insurance = { type: row.insutype, status, balanceFen, suspendedSince: row.paus_insu_date || null, insuredPlace: row.insuplc_admdvs || null, personType: row.psn_type?.trim() || null };
     if (status !== '1') {
       const detail: Record<string, unknown> = { insuranceType: row.insutype };
       if (status === '2' && row.paus_insu_date) detail['since'] = row.paus_insu_date;

@@ -1,3 +1,4 @@
+import type { Ratio } from '../money.js';
 import type { CatalogueEntry, ItemRef } from './entry.js';
 
 export interface CatalogueVersionInfo {
@@ -16,6 +17,11 @@ export interface CatalogueVersionInfo {
   active?: boolean;
   status?: string;
 }
+
+/** Class-B self-pay proportions by national code, then person type (1319 selfpay_prop_psn_type). */
+export type PersonRatios = ReadonlyMap<string, ReadonlyMap<string, Ratio>>;
+
+const NO_PERSON_RATIOS: PersonRatios = new Map();
 
 export interface MappingInfo {
   localCode: string | null;
@@ -39,6 +45,7 @@ export class CatalogueIndex {
     mappings: Iterable<MappingInfo> = [],
     /** The active item-mapping version, when there is one. */
     readonly mappingVersion: CatalogueVersionInfo | null = null,
+    private readonly personRatios: PersonRatios = NO_PERSON_RATIOS,
   ) {
     if (entries instanceof Map) {
       this.byCode = entries;
@@ -75,13 +82,22 @@ export class CatalogueIndex {
     return this.byCode.get(code);
   }
 
+  /** The class-B self-pay proportion for a person type: its own where the policy sets one, else the code's default. */
+  selfPayRatio(entry: CatalogueEntry, personType: string | null | undefined): Ratio | null {
+    if (personType) {
+      const own = this.personRatios.get(entry.code)?.get(personType);
+      if (own !== undefined) return own;
+    }
+    return entry.selfPayRatio;
+  }
+
   entries(): IterableIterator<CatalogueEntry> {
     return this.byCode.values();
   }
 
   /** The same entries with another item mapping (mapping imports and rollbacks). */
   withMappings(mappings: Iterable<MappingInfo>, mappingVersion: CatalogueVersionInfo | null): CatalogueIndex {
-    return new CatalogueIndex(this.version, this.byCode, mappings, mappingVersion);
+    return new CatalogueIndex(this.version, this.byCode, mappings, mappingVersion, this.personRatios);
   }
 
   /**

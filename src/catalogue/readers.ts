@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CatalogueEntry, PaymentPolicy } from './entry.js';
+import type { CatalogueEntry } from './entry.js';
 import { FieldError, ImportError, type Position, type ProgressFn } from './import-error.js';
 import { csvRecords } from './io/csv-records.js';
 import { fileChunks, fileHead } from './io/file-bytes.js';
@@ -10,7 +10,7 @@ import { headerMatches } from './formats/csv-header.js';
 import { MAPPING_HEADERS, MappingLayout, type MappingRow } from './formats/item-mapping.js';
 import { COLUMNS_1301, COLUMNS_READ, parse1301Fields, UNIQUE_1301, type StringSink } from './formats/nhsa-1301.js';
 import { ByteStrings, type Utf8Bytes } from './io/byte-strings.js';
-import { POLICY_HEADERS, PolicyLayout } from './formats/payment-policy.js';
+import { POLICY_HEADERS, PolicyLayout, type PolicyRow } from './formats/payment-policy.js';
 import { HEADER_SEARCH_ROWS, WORKBOOK_SHEET, WorkbookLayout } from './formats/workbook.js';
 
 /** What a file is, decided from its name and first bytes. */
@@ -233,7 +233,7 @@ async function* headedCsv<L, T>(file: string, format: 'policy' | 'mapping', layo
   }
 }
 
-export function readPolicy(file: string, onProgress?: ProgressFn): AsyncGenerator<{ value: { code: string; policy: PaymentPolicy }; line: number }> {
+export function readPolicy(file: string, onProgress?: ProgressFn): AsyncGenerator<{ value: PolicyRow; line: number }> {
   return headedCsv(file, 'policy', PolicyLayout.fromHeader, (l, cells) => l.parse(cells), onProgress);
 }
 

@@ -80,3 +80,19 @@ export const itemMappings = sqliteTable('item_mappings', {
   uniqueIndex('item_mappings_local').on(t.versionId, t.localCode),
   uniqueIndex('item_mappings_barcode').on(t.versionId, t.barcode),
 ]);
+
+/**
+ * The class-B self-pay proportion per person type (1319 selfpay_prop_psn_type), where a
+ * province sets one other than the code's default (catalogue_entries.self_pay_ratio). Written
+ * by a payment-policy import; carried to versions built from a catalogue file.
+ */
+export const cataloguePersonRatios = sqliteTable('catalogue_person_ratios', {
+  versionId: integer('version_id').notNull().references(() => catalogueVersions.id),
+  code: text('code').notNull(),
+  /** psn_type as 1101 answers it: 11 employed, 21 retired, ... (codes vary by province). */
+  psnType: text('psn_type').notNull(),
+  /** Parts per 10,000. */
+  selfPayRatio: integer('self_pay_ratio').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.versionId, t.code, t.psnType] }),
+]);

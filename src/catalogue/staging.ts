@@ -90,11 +90,14 @@ export class StagedVersion {
     }
   }
 
-  /** Writes the rest, then marks the version ready and active in one durable transaction. */
-  async commit(fields: VersionFields): Promise<void> {
+  /**
+   * Writes the rest, then marks the version ready and active in one durable transaction;
+   * `also` writes the version's other rows (person ratios) in that same transaction.
+   */
+  async commit(fields: VersionFields, also?: () => void): Promise<void> {
     this.send();
     await this.writer?.finish();
-    activate(this.sqlite, this.id, fields);
+    activate(this.sqlite, this.id, fields, also);
   }
 
   /** Removes what was written; the version never existed for anyone else. */
@@ -113,9 +116,10 @@ export class StagedVersion {
   }
 }
 
-/** Makes `id` the active version of its kind (and ready, with the given counts when provided). */
-export function activate(sqlite: Database.Database, id: number, fields?: VersionFields): void {
+/** Makes `id` the active version of its kind (and ready, with the given counts when provided), after `also` in the same transaction. */
+export function activate(sqlite: Database.Database, id: number, fields?: VersionFields, also?: () => void): void {
   sqlite.transaction(() => {
+    also?.();
     const { kind } = sqlite.prepare('SELECT kind FROM catalogue_versions WHERE id = ?').get(id) as { kind: string };
     if (fields) {
       sqlite.prepare(`UPDATE catalogue_versions SET status = 'ready', row_count = ?, entry_count = ?, label = ?, platform_ver = ?, checksum = ? WHERE id = ?`)
@@ -126,9 +130,10 @@ export function activate(sqlite: Database.Database, id: number, fields?: Version
   })();
 }
 
-/** Deletes a version's entries and mappings a chunk at a time, so the service keeps answering meanwhile. */
+/** Deletes a version's rows: entries a chunk at a time, so the service keeps answering meanwhile, then its mappings and person ratios. */
 export async function deleteVersionRows(sqlite: Database.Database, id: number): Promise<void> {
   const entries = sqlite.prepare(`DELETE FROM catalogue_entries WHERE rowid IN (SELECT rowid FROM catalogue_entries WHERE version_id = ? LIMIT ${BATCH})`);
   while (bulkChunk(sqlite, () => entries.run(id).changes) > 0) await nextTurn();
   sqlite.prepare('DELETE FROM item_mappings WHERE version_id = ?').run(id);
+  sqlite.prepare('DELETE FROM catalogue_person_ratios WHERE version_id = ?').run(id);
 }

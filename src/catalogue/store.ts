@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataStore } from '../db/database.js';
+import type { Ratio } from '../money.js';
 import { StringTable } from './compact.js';
 import { diffVersions, type CatalogueDiff } from './diff.js';
 import { NO_POLICY, type CatalogueEntry, type PaymentPolicy } from './entry.js';
 import { ImportError, type Position, type ProgressFn } from './import-error.js';
-import { CatalogueIndex, type CatalogueVersionInfo, type MappingInfo } from './index.js';
+import { CatalogueIndex, type CatalogueVersionInfo, type MappingInfo, type PersonRatios } from './index.js';
 import { sha256File } from './io/file-bytes.js';
 import { column1301 } from './formats/nhsa-1301.js';
 import type { MappingRow } from './formats/item-mapping.js';
@@ -207,7 +208,9 @@ export class CatalogueStore {
         meta.label ??= previous.version?.label ?? null;
       }
       const checksum = sums.length === 1 ? sums[0]! : createHash('sha256').update(sums.join('\n')).digest('hex');
-      await staged.commit({ rowCount, entryCount: snapshot.size, label: meta.label, platformVer: meta.platformVer, checksum });
+      await staged.commit({ rowCount, entryCount: snapshot.size, label: meta.label, platformVer: meta.platformVer, checksum }, () => {
+        if (previous.version) this.carryPersonRatios(previous.version.id, staged.id);
+      });
       return await this.activated(staged.id, snapshot, format);
     } catch (err) {
       await staged.abort();
@@ -220,19 +223,35 @@ export class CatalogueStore {
     const previous = this.current;
     if (!previous.version) throw new ImportError(file, null, null, 'import a catalogue (1301 or workbook) before its payment policy');
     const policy = new Map<string, { policy: PaymentPolicy; line: number }>();
+    const personRatios: { code: string; personType: string; ratio: Ratio }[] = [];
+    const personLines = new Map<string, number>();
     for await (const { value, line } of readPolicy(file, onProgress)) {
-      const seen = policy.get(value.code);
-      if (seen) throw new ImportError(file, { line }, 'hilist_code', `duplicate code ${value.code} (first at line ${seen.line})`);
+      const key = value.personType === null ? null : `${value.code}\t${value.personType}`;
+      const first = key === null ? policy.get(value.code)?.line : personLines.get(key);
+      if (first !== undefined) {
+        throw key === null
+          ? new ImportError(file, { line }, 'hilist_code', `duplicate code ${value.code} (first at line ${first})`)
+          : new ImportError(file, { line }, 'selfpay_prop_psn_type', `duplicate person type ${value.personType} for code ${value.code} (first at line ${first})`);
+      }
       if (!previous.get(value.code)) throw new ImportError(file, { line }, 'hilist_code', `${value.code} is not in the active catalogue (version ${previous.version.id})`);
-      policy.set(value.code, { policy: value.policy, line });
+      if (value.personType === null) {
+        policy.set(value.code, { policy: value.policy, line });
+      } else {
+        personLines.set(key!, line);
+        personRatios.push({ code: value.code, personType: value.personType, ratio: value.selfPayRatio });
+      }
     }
-    if (policy.size === 0) throw new ImportError(file, null, null, 'the file holds no policy rows');
+    const rowCount = policy.size + personRatios.length;
+    if (rowCount === 0) throw new ImportError(file, null, null, 'the file holds no policy rows');
     const snapshot = new Map<string, CatalogueEntry>();
     for (const e of previous.entries()) snapshot.set(e.code, { ...e, ...(policy.get(e.code)?.policy ?? NO_POLICY) });
     const staged = StagedVersion.begin(this.store.sqlite, { kind: 'catalogue', format: 'policy', source, checksum, basedOn: previous.version.id }, this.staging);
     try {
       await staged.addAll(snapshot.values());
-      await staged.commit({ rowCount: policy.size, entryCount: snapshot.size, label: previous.version.label, platformVer: previous.version.platformVer ?? null, checksum });
+      await staged.commit({ rowCount, entryCount: snapshot.size, label: previous.version.label, platformVer: previous.version.platformVer ?? null, checksum }, () => {
+        const insert = this.store.sqlite.prepare('INSERT INTO catalogue_person_ratios (version_id, code, psn_type, self_pay_ratio) VALUES (?, ?, ?, ?)');
+        for (const p of personRatios) insert.run(staged.id, p.code, p.personType, p.ratio);
+      });
     } catch (err) {
       await staged.abort();
       throw err;
@@ -272,7 +291,7 @@ export class CatalogueStore {
 
   private async activated(id: number, snapshot: Map<string, CatalogueEntry>, format: FileFormat): Promise<ImportResult> {
     const info = this.versionInfo(id);
-    this.current = new CatalogueIndex(info, snapshot, this.loadMappings(this.current.mappingVersion?.id ?? null), this.current.mappingVersion);
+    this.current = new CatalogueIndex(info, snapshot, this.loadMappings(this.current.mappingVersion?.id ?? null), this.current.mappingVersion, this.loadPersonRatios(id));
     await this.prune('catalogue');
     return { version: info, format, warnings: [] };
   }
@@ -295,6 +314,7 @@ export class CatalogueStore {
     for (const { id, status } of ids) {
       sqlite.prepare('DELETE FROM catalogue_entries WHERE version_id = ?').run(id);
       sqlite.prepare('DELETE FROM item_mappings WHERE version_id = ?').run(id);
+      sqlite.prepare('DELETE FROM catalogue_person_ratios WHERE version_id = ?').run(id);
       if (status === 'staging') sqlite.prepare('DELETE FROM catalogue_versions WHERE id = ?').run(id);
     }
   }
@@ -312,6 +332,27 @@ export class CatalogueStore {
   private loadMappings(versionId: number | null): MappingInfo[] {
     if (versionId === null) return [];
     return this.store.sqlite.prepare('SELECT local_code AS localCode, barcode, code FROM item_mappings WHERE version_id = ?').all(versionId) as MappingInfo[];
+  }
+
+  /**
+   * A catalogue file carries no payment policy: the person ratios of the version it was built on
+   * stay in force for the codes the new version still lists (as withPolicy keeps the defaults).
+   */
+  private carryPersonRatios(from: number, to: number): void {
+    this.store.sqlite.prepare(`INSERT INTO catalogue_person_ratios (version_id, code, psn_type, self_pay_ratio)
+      SELECT ?, p.code, p.psn_type, p.self_pay_ratio FROM catalogue_person_ratios p
+      WHERE p.version_id = ? AND EXISTS (SELECT 1 FROM catalogue_entries e WHERE e.version_id = ? AND e.code = p.code)`).run(to, from, to);
+  }
+
+  private loadPersonRatios(versionId: number): PersonRatios {
+    const out = new Map<string, Map<string, Ratio>>();
+    const rows = this.store.sqlite.prepare('SELECT code, psn_type AS psnType, self_pay_ratio AS ratio FROM catalogue_person_ratios WHERE version_id = ?').all(versionId) as { code: string; psnType: string; ratio: Ratio }[];
+    for (const r of rows) {
+      let byType = out.get(r.code);
+      if (!byType) out.set(r.code, (byType = new Map()));
+      byType.set(r.psnType, r.ratio);
+    }
+    return out;
   }
 
   private loadActive(): CatalogueIndex {
@@ -347,7 +388,7 @@ export class CatalogueStore {
       };
       entries.set(e.code, e);
     }
-    return new CatalogueIndex(this.versionInfo(ids.catalogue), entries, mappings, mappingVersion);
+    return new CatalogueIndex(this.versionInfo(ids.catalogue), entries, mappings, mappingVersion, this.loadPersonRatios(ids.catalogue));
   }
 }
 

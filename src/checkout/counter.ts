@@ -73,6 +73,8 @@ interface Presented {
   account: AccountAnswer | null;
   accountFinding: GateInput['account'];
   balanceFen: number | undefined;
+  /** 1101 psn_type of the deciding insurance row: the class-B share may depend on it. */
+  personType: string | null;
 }
 
 export interface CounterDeps {
@@ -186,10 +188,10 @@ export class Counter {
    * audited decision, and the answer is serialised once, not twice.
    */
   async precheck(input: { customer: Customer; cashierId: string; lines: BasketLine[] }, caller: Caller): Promise<{ answer: PrecheckAnswer; json: string }> {
-    const { cardChecks, card, person, holder, account, accountFinding, balanceFen } = await this.presented(input.customer);
+    const { cardChecks, card, person, holder, account, accountFinding, balanceFen, personType } = await this.presented(input.customer);
     const index = this.deps.catalogue.index;
     const gate = basketGate({ cardChecks, account: accountFinding, catalogueLoaded: index.loaded });
-    const result = evaluateBasket(input.lines, { index, policy: this.policy, today: this.today(), gate, balanceFen });
+    const result = evaluateBasket(input.lines, { index, policy: this.policy, today: this.today(), gate, balanceFen, personType });
     // Keys in sorted order, the order of the audit trail's canonical JSON: encoding copies nothing.
     const body = {
       account,
@@ -250,13 +252,13 @@ export class Counter {
  * finding; a credential the platform refused (an expired e-voucher) is an account finding, the
  * customer's to fix, which blocks the basket like a suspended account.
  */
-async function accountFinding(check: () => Promise<AccountStatus>): Promise<Pick<Presented, 'account' | 'accountFinding' | 'balanceFen'>> {
+async function accountFinding(check: () => Promise<AccountStatus>): Promise<Pick<Presented, 'account' | 'accountFinding' | 'balanceFen' | 'personType'>> {
   try {
     const status = await check();
-    return { account: accountAnswer(status), accountFinding: { reasons: status.reasons }, balanceFen: status.insurance?.balanceFen };
+    return { account: accountAnswer(status), accountFinding: { reasons: status.reasons }, balanceFen: status.insurance?.balanceFen, personType: status.insurance?.personType ?? null };
   } catch (err) {
     if (!(err instanceof ServiceFault)) throw err;
-    return { account: null, accountFinding: reasonGroup(err.code) === 'system' ? { fault: err.reason } : { reasons: [err.reason] }, balanceFen: undefined };
+    return { account: null, accountFinding: reasonGroup(err.code) === 'system' ? { fault: err.reason } : { reasons: [err.reason] }, balanceFen: undefined, personType: null };
   }
 }
 

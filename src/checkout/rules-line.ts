@@ -43,9 +43,9 @@ export function evaluateLine(line: BasketLine, ctx: RulesContext, limits: Supply
   const verdict = verdictOfAll(reasons);
   if (verdict !== 'covered') return unpaid(line, entry.code, entry.name, totalFen, verdict, reasons);
 
-  // Within scope: the price up to the cap on the payable units; a class-B patient pays the share first.
+  // Within scope: the price up to the cap on the payable units; a class-B patient pays the share (of their person type) first.
   const eligibleFen = (aboveCap ? cap : line.unitPriceFen) * units;
-  const classBFen = entry.insuranceClass === 'B' ? applyRatio(eligibleFen, entry.selfPayRatio ?? ctx.policy.classBDefaultRatio) : 0;
+  const classBFen = entry.insuranceClass === 'B' ? applyRatio(eligibleFen, ctx.index.selfPayRatio(entry, ctx.personType) ?? ctx.policy.classBDefaultRatio) : 0;
   const insuranceFen = eligibleFen - classBFen;
   return {
     lineId: line.lineId, code: entry.code, name: entry.name, verdict: 'covered', totalFen, insuranceFen, selfPayFen: totalFen - insuranceFen,

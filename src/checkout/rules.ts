@@ -69,6 +69,8 @@ export interface RulesContext {
   gate: readonly Reason[];
   /** Personal account balance, the most the account pays for this basket; undefined: no account cap. */
   balanceFen: Fen | undefined;
+  /** The customer's person type (1101 psn_type): the class-B share may differ by it; absent: the code's default. */
+  personType?: string | null;
 }
 
 /**

@@ -22,7 +22,8 @@ describe('account checks against the simulator over loopback HTTP', () => {
   };
 
   it.each([
-    ['normal', true, [], { status: '1', type: '310', balanceFen: 125000 }],
+    ['normal', true, [], { status: '1', type: '310', balanceFen: 125000, personType: '11' }],
+    ['retired', true, [], { status: '1', type: '310', balanceFen: 125000, personType: '21' }],
     ['low-balance', true, [], { status: '1', balanceFen: 350 }],
     ['several-rows', true, [], { status: '1', type: '310', balanceFen: 51230 }],
     ['suspended', false, ['ACCOUNT_SUSPENDED'], { status: '2', suspendedSince: '2026-06-01', balanceFen: 8640 }],

@@ -38,6 +38,13 @@ describe('eligibility from a 1101 answer', () => {
     expect(s).toMatchObject({ eligible: true, reasons: [], insurance: { type: '310', balanceFen: 200 } });
   });
 
+  it('the person type (psn_type) is the deciding row\'s, for the class-B share', () => {
+    const several = [row({ insutype: '390', psn_type: '11', psn_insu_stas: '4' }), row({ insutype: '390', psn_type: '11' }), row({ insutype: '310', psn_type: '21' })];
+    expect(eligibilityOf(info(several)).insurance).toMatchObject({ type: '310', personType: '21' });
+    expect(eligibilityOf(info([row({ psn_type: '11', psn_insu_stas: '2' }), row({ psn_type: '21', psn_insu_stas: '4' })])).insurance).toMatchObject({ status: '2', personType: '11' });
+    for (const psn_type of [null, undefined, '', ' ']) expect(eligibilityOf(info([row({ psn_type })])).insurance?.personType).toBeNull();
+  });
+
   it('without status 1, suspension explains before termination, termination before not insured', () => {
     expect(codes(info([row({ psn_insu_stas: '4' }), row({ psn_insu_stas: '2' }), row({ psn_insu_stas: '0' })]))).toEqual(['ACCOUNT_SUSPENDED']);
     expect(codes(info([row({ psn_insu_stas: '0' }), row({ psn_insu_stas: '4' })]))).toEqual(['ACCOUNT_TERMINATED']);

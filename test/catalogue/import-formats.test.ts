@@ -75,7 +75,7 @@ describe('importing each format', () => {
   it('the payment policy: caps, ratios and over-cap handling on top of the active catalogue', async () => {
     const base = await t.catalogue.importFile(sample('sample-1301.zip'));
     const { version } = await t.catalogue.importFile(sample('sample-payment-policy.csv'));
-    expect(version).toMatchObject({ format: 'policy', rowCount: 6, entryCount: 15, basedOn: base.version.id, platformVer: '20260201' });
+    expect(version).toMatchObject({ format: 'policy', rowCount: 7, entryCount: 15, basedOn: base.version.id, platformVer: '20260201' });
     for (const r of SAMPLE_ROWS) {
       expect(t.catalogue.index.get(r.entry.code)).toMatchObject(r.policy ?? { selfPayRatio: null, priceCapFen: null, overCapHandling: null });
     }

@@ -18,7 +18,7 @@ describe('versions, diff and rollback', () => {
     const v = t.catalogue.versions();
     expect(v.map((x) => [x.id, x.kind, x.format, x.source, x.rowCount, x.entryCount, x.active])).toEqual([
       [3, 'mapping', 'mapping', 'sample-item-mapping.csv', 7, 7, true],
-      [2, 'catalogue', 'policy', 'sample-payment-policy.csv', 6, 15, true],
+      [2, 'catalogue', 'policy', 'sample-payment-policy.csv', 7, 15, true],
       [1, 'catalogue', '1301', 'sample-1301.zip', 15, 15, false],
     ]);
     expect(new Set(v.map((x) => x.checksum)).size).toBe(3);

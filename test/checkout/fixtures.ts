@@ -1,5 +1,5 @@
 import type { CatalogueEntry } from '../../src/catalogue/entry.js';
-import { CatalogueIndex } from '../../src/catalogue/index.js';
+import { CatalogueIndex, type PersonRatios } from '../../src/catalogue/index.js';
 import type { RulesContext } from '../../src/checkout/rules.js';
 import { rulesPolicy, type RulesPolicy } from '../../src/checkout/rules-policy.js';
 import type { Reason } from '../../src/reasons.js';
@@ -38,8 +38,10 @@ export function policy(over: { quantityLimits?: Partial<RulesConfig['quantityLim
 
 export const VERSION = { id: 1, format: 'test', source: 'test', label: null, rowCount: 0, checksum: '', importedAt: '2026-01-01T00:00:00Z' };
 
-export function catalogue(entries: CatalogueEntry[], mappings: { localCode: string | null; barcode: string | null; code: string }[] = []): CatalogueIndex {
-  return new CatalogueIndex(VERSION, entries, mappings);
+/** `personRatios`: class-B proportions by code, then person type, as a payment policy with person-type rows gives them. */
+export function catalogue(entries: CatalogueEntry[], mappings: { localCode: string | null; barcode: string | null; code: string }[] = [], personRatios: Record<string, Record<string, number>> = {}): CatalogueIndex {
+  const ratios: PersonRatios = new Map(Object.entries(personRatios).map(([code, byType]) => [code, new Map(Object.entries(byType))]));
+  return new CatalogueIndex(VERSION, entries, mappings, null, ratios);
 }
 
 export function context(index: CatalogueIndex, over: Partial<RulesContext> = {}): RulesContext {

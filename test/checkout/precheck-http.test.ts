@@ -119,6 +119,21 @@ describe('POST /v1/checkout/precheck over HTTP', () => {
     expect(body.items[0]).toMatchObject({ verdict: 'covered', insuranceAmount: body.account.balance });
     expect(body.reasons.map((r: { code: string; severity: string }) => [r.code, r.severity])).toEqual([['ACCOUNT_BALANCE_LOW', 'warning']]);
   });
+
+  it('charges a retiree (1101 psn_type 21) the retiree class-B share the payment policy sets, an employee the default', async () => {
+    const basket = { cashierId: 'c1', items: [line({ quantity: 2, unitPrice: '31.00' })] };
+    const amounts = (res: { json(): unknown }) => {
+      const body = res.json() as { items: { insuranceAmount: string; selfPayAmount: string; message: { en: string }; reasons: unknown[] }[] };
+      return [body.items[0]!.insuranceAmount, body.items[0]!.selfPayAmount, body.items[0]!.message.en];
+    };
+    const employed = await precheck({ cardSession: (await readScenario(t, 'normal')).cardSession, ...basket });
+    const retired = await precheck({ cardSession: (await readScenario(t, 'retired')).cardSession, ...basket });
+    expect(retired.statusCode, retired.body).toBe(200);
+    // Eligible 60.00 (cap 30.00): class B 10% = 6.00 for the employee, 5% = 3.00 for the retiree; 2.00 above the cap either way.
+    expect(amounts(employed)).toEqual(['54.00', '8.00', 'Insurance pays 54.00; collect 8.00 from the customer (class-B share 6.00, above the price cap 2.00).']);
+    expect(amounts(retired)).toEqual(['57.00', '5.00', 'Insurance pays 57.00; collect 5.00 from the customer (class-B share 3.00, above the price cap 2.00).']);
+    expect(retired.json().decision).toBe('allow');
+  });
 });
 
 describe('POST /v1/checkout/precheck with no catalogue loaded', () => {

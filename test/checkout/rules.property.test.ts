@@ -48,18 +48,22 @@ const scenarioArb = fc.record({
   classB: fc.constantFrom('0', '0.05', '0.1', '0.3333', '1'),
   balanceFen: fc.option(fc.integer({ min: 0, max: 2_000_000 }), { nil: undefined }),
   gate: fc.constantFrom([], [], [], ['ACCOUNT_SUSPENDED'] as const, ['PLATFORM_UNAVAILABLE', 'CARD_EXPIRED'] as const),
+  /** Class-B proportions of person types 21 and 11 for some codes (1319 selfpay_prop_psn_type). */
+  personRatios: fc.dictionary(fc.constantFrom(...CODES), fc.dictionary(fc.constantFrom('11', '21'), fc.integer({ min: 0, max: 10_000 }))),
+  personType: fc.constantFrom(undefined, null, '11', '21', '41'),
 });
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 function setUp(s: Scenario): { lines: BasketLine[]; ctx: RulesContext } {
-  const index = catalogue([...s.entries], [{ localCode: 'L1', barcode: 'B1', code: CODES[0]! }, { localCode: null, barcode: 'B2', code: 'XZ00000000000000000000Z' }]);
+  const index = catalogue([...s.entries], [{ localCode: 'L1', barcode: 'B1', code: CODES[0]! }, { localCode: null, barcode: 'B2', code: 'XZ00000000000000000000Z' }], s.personRatios);
   const ctx: RulesContext = {
     index,
     policy: policy({ quantityLimits: s.limits, overCap: { default: s.overCap }, classB: { defaultSelfPayRatio: s.classB } }),
     today: '2026-03-15',
     gate: s.gate.map((c) => reason(c)),
     balanceFen: s.balanceFen,
+    personType: s.personType,
   };
   return { lines: s.lines.map((l, i) => ({ ...l, lineId: `L${i}` })), ctx };
 }
@@ -107,6 +111,15 @@ describe('rules engine properties', () => {
       const again = setUp(structuredClone(s));
       expect(evaluateBasket(again.lines, again.ctx)).toEqual(evaluateBasket(first.lines, first.ctx));
     }), { numRuns: 200 });
+  });
+
+  it('a person type with its own class-B proportion is charged exactly as if that were the code\'s; any other falls back to the default', () => {
+    fc.assert(fc.property(scenarioArb, (s) => {
+      const { lines, ctx } = setUp(s);
+      const own = (code: string) => (s.personType ? s.personRatios[code]?.[s.personType] : undefined);
+      const asDefault = setUp({ ...s, entries: s.entries.map((e) => ({ ...e, selfPayRatio: own(e.code) ?? e.selfPayRatio })) as Scenario['entries'], personRatios: {}, personType: undefined });
+      expect(evaluateBasket(lines, ctx)).toEqual(evaluateBasket(asDefault.lines, asDefault.ctx));
+    }), RUNS);
   });
 
   it('the account never pays more than its balance', () => {

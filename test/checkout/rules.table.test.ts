@@ -214,6 +214,37 @@ describe('the basket: limits across lines, balance, decision, totals', () => {
   });
 });
 
+describe('the class-B share by person type (1319 selfpay_prop_psn_type)', () => {
+  // OTHER: class B at 10% by default, 5% for retirees (21); CODE: class B at the regional default, 3% for retirees.
+  const index = catalogue([entry(CODE, { insuranceClass: 'B' }), entry(OTHER, { insuranceClass: 'B', selfPayRatio: ratio('0.10'), priceCapFen: yuan('30.00') }), entry('XC00000000000000000000A')],
+    [], { [OTHER]: { '21': ratio('0.05') }, [CODE]: { '21': ratio('0.03') } });
+  const basket: BasketLine[] = [
+    { lineId: 'a', ref: { code: OTHER }, quantity: 2, unitPriceFen: yuan('36.00') },
+    { lineId: 'b', ref: { code: CODE }, quantity: 1, unitPriceFen: yuan('9.99') },
+    { lineId: 'c', ref: { code: 'XC00000000000000000000A' }, quantity: 1, unitPriceFen: yuan('5.00') },
+  ];
+  const amounts = (r: BasketResult) => r.lines.map((l) => [l.lineId, formatYuan(l.insuranceFen), formatYuan(l.selfPayFen), formatYuan(l.cash.classB)]);
+
+  it('a retiree pays the retiree share; an employee, no person type or an unknown one, the default', () => {
+    const retired = evaluateBasket(basket, context(index, { personType: '21' }));
+    // a: 2 x 36.00 = 72.00, cap 2 x 30.00 = 60.00, above cap 12.00; class B 5% of 60.00 = 3.00 (10%: 6.00). b: 3% of 9.99 = 0.30 (default 10%: 1.00).
+    expect(amounts(retired)).toEqual([['a', '57.00', '15.00', '3.00'], ['b', '9.69', '0.30', '0.30'], ['c', '5.00', '0.00', '0.00']]);
+    const employed = amounts(evaluateBasket(basket, context(index, { personType: '11' })));
+    expect(employed).toEqual([['a', '54.00', '18.00', '6.00'], ['b', '8.99', '1.00', '1.00'], ['c', '5.00', '0.00', '0.00']]);
+    for (const personType of [undefined, null, '', '99']) expect(amounts(evaluateBasket(basket, context(index, { personType })))).toEqual(employed);
+    for (const l of retired.lines) expect(l.insuranceFen + l.selfPayFen).toBe(l.totalFen);
+    expect(retired.totals).toEqual({ totalFen: yuan('86.99'), insuranceFen: yuan('71.69'), selfPayFen: yuan('15.30') });
+  });
+
+  it('the reasons and the message wording stay the same; only the amounts differ', () => {
+    const retired = evaluateBasket(basket, context(index, { personType: '21' })).lines[0]!;
+    const employed = evaluateBasket(basket, context(index, { personType: '11' })).lines[0]!;
+    expect(retired.reasons).toEqual(employed.reasons);
+    expect(retired.message.en).toBe('Insurance pays 57.00; collect 15.00 from the customer (class-B share 3.00, above the price cap 12.00).');
+    expect(employed.message.en).toBe('Insurance pays 54.00; collect 18.00 from the customer (class-B share 6.00, above the price cap 12.00).');
+  });
+});
+
 describe('the gate: card, account and system problems block the basket', () => {
   const index = catalogue([entry(CODE)]);
   const basket: BasketLine[] = [{ lineId: '1', ref: { code: CODE }, quantity: 2, unitPriceFen: yuan('12.50') }, { lineId: '2', ref: { code: 'XZ99ZZZ999Z999999999999' }, quantity: 1, unitPriceFen: yuan('9.90') }];

@@ -124,7 +124,7 @@ describe('CSV and headed layouts', () => {
   });
 
   it('random header and data cells give a layout and rows, or a FieldError', () => {
-    const cells = fc.array(fc.oneof(field, fc.constantFrom('local_code', 'barcode', 'med_list_codg', 'hilist_code', 'selfpay_prop', 'hilist_pric_uplmt_amt', 'overlmt_dspo_way', '药品代码', '甲乙类', '备注', '剂型')), { maxLength: 24 });
+    const cells = fc.array(fc.oneof(field, fc.constantFrom('local_code', 'barcode', 'med_list_codg', 'hilist_code', 'selfpay_prop', 'hilist_pric_uplmt_amt', 'overlmt_dspo_way', 'selfpay_prop_psn_type', '药品代码', '甲乙类', '备注', '剂型')), { maxLength: 24 });
     fc.assert(fc.property(cells, cells, cells, (header, sub, row) => {
       for (const make of [() => MappingLayout.fromHeader(header).parse(row), () => PolicyLayout.fromHeader(header).parse(row)]) {
         try {
