@@ -92,7 +92,7 @@ export class CatalogueCli {
       console.error(code && code !== ref ? `${ref} maps to ${code}, which is not in the active catalogue` : `no entry, barcode or local item ${ref} in the active catalogue`);
       return 1;
     }
-    this.out(JSON.stringify(publicEntry(e), null, 2));
+    this.out(JSON.stringify(publicEntry(e, index.personRatiosOf(e.code)), null, 2));
     return 0;
   }
 

@@ -91,6 +91,11 @@ export class CatalogueIndex {
     return entry.selfPayRatio;
   }
 
+  /** The proportions the policy sets for particular person types of this code (none: undefined). */
+  personRatiosOf(code: string): ReadonlyMap<string, Ratio> | undefined {
+    return this.personRatios.get(code);
+  }
+
   entries(): IterableIterator<CatalogueEntry> {
     return this.byCode.values();
   }

@@ -30,6 +30,7 @@ export const CatalogueItemSchema = Type.Object({
   standardCode: Nullable(Type.String({ description: '药品本位码' })),
   insuranceClass: Nullable(Type.String({ description: 'A (甲), B (乙), C (丙); null when not in the insurance list' })),
   selfPayRatio: Nullable(Type.String({ description: 'Class-B share the patient pays first, e.g. "0.1000"' })),
+  selfPayRatioByPersonType: Type.Record(Type.String(), Type.String(), { description: 'Class-B shares the payment policy sets for particular person types (1101 psn_type, e.g. "21" retired), instead of selfPayRatio; empty when none', examples: [{ 21: '0.0500' }] }),
   priceCap: Nullable(Type.String({ description: 'Highest unit price insurance pays, yuan' })),
   overCapHandling: Nullable(Type.String({ description: 'self-pay-excess | refuse' })),
   restricted: Type.Boolean(),
@@ -115,9 +116,10 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<CatalogueRouteOptions> =
     config: { roles: readers },
     schema: { tags: ['catalogue'], summary: 'One catalogue entry by national code', params: Type.Object({ code: Code }), response: { 200: CatalogueItemSchema, ...errorResponses } },
   }, async (request) => {
-    const entry = loaded().get(request.params.code.toUpperCase());
+    const index = loaded();
+    const entry = index.get(request.params.code.toUpperCase());
     if (!entry) throw new ServiceFault('NOT_FOUND', { code: request.params.code }, { status: 404 });
-    return publicEntry(entry);
+    return publicEntry(entry, index.personRatiosOf(entry.code));
   });
 
   app.get('/v1/catalogue/lookup', {
@@ -140,7 +142,7 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<CatalogueRouteOptions> =
     if (code === undefined) throw new ServiceFault('NOT_FOUND', { ...ref, problem: 'not mapped to a national code' }, { status: 404 });
     const entry = index.get(code);
     if (!entry) throw new ServiceFault('NOT_FOUND', { ...ref, code, problem: 'not in the active catalogue' }, { status: 404 });
-    return { code, item: publicEntry(entry) };
+    return { code, item: publicEntry(entry, index.personRatiosOf(code)) };
   });
 
   app.get('/v1/catalogue/search', {
@@ -150,7 +152,10 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<CatalogueRouteOptions> =
       querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 64, examples: ['阿莫西林'] }), limit: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,2}$' })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(CatalogueItemSchema) }), ...errorResponses },
     },
-  }, async (request) => ({ items: loaded().search(request.query.q, Math.min(100, Number(request.query.limit ?? 20))).map(publicEntry) }));
+  }, async (request) => {
+    const index = loaded();
+    return { items: index.search(request.query.q, Math.min(100, Number(request.query.limit ?? 20))).map((e) => publicEntry(e, index.personRatiosOf(e.code))) };
+  });
 
   app.get('/v1/catalogue/versions', {
     config: { roles: ['auditor', 'admin'] },
