@@ -32,6 +32,8 @@ export interface CardReadAnswer {
 export interface AccountAnswer {
   eligible: boolean;
   insured: boolean;
+  /** 1101 psn_type of the deciding insurance row (e.g. 11 employed, 21 retired): the class-B share may depend on it. */
+  personType: string | null;
   status: string | null;
   insuranceType: string | null;
   balance: string | null;
@@ -276,6 +278,7 @@ function accountAnswer(s: AccountStatus): AccountAnswer {
     eligible: s.eligible,
     insuranceType: s.insurance?.type ?? null,
     insured: s.insurance !== null,
+    personType: s.insurance?.personType ?? null,
     reasons: s.reasons,
     status: s.insurance?.status ?? null,
     suspendedSince: s.insurance?.suspendedSince ?? null,

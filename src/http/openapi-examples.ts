@@ -10,7 +10,7 @@ const card = {
   regionCode: '330300', cardId: '330300**********************FFFF', cardNumber: 'X0000****', idNumber: '3303**********0192', name: '孙*',
   specVersion: '3.00', issueDate: '2023-01-01', expiryDate: '2033-01-01',
 };
-const account = { eligible: true, insured: true, status: '1', insuranceType: '310', balance: '1250.00', suspendedSince: null, reasons: [] };
+const account = { eligible: true, insured: true, personType: '11', status: '1', insuranceType: '310', balance: '1250.00', suspendedSince: null, reasons: [] };
 const cardSession = '5f0c1f4e-8d7a-4c1e-9a53-2b7de0c4a6f1';
 
 export const SUCCESS_EXAMPLES: Readonly<Record<string, readonly unknown[]>> = {
@@ -30,7 +30,7 @@ export const SUCCESS_EXAMPLES: Readonly<Record<string, readonly unknown[]>> = {
   ],
   'POST /v1/account/check': [
     account,
-    { eligible: false, insured: true, status: '2', insuranceType: '310', balance: '0.00', suspendedSince: '2024-07-01', reasons: [reason('ACCOUNT_SUSPENDED')] },
+    { eligible: false, insured: true, personType: '11', status: '2', insuranceType: '310', balance: '0.00', suspendedSince: '2024-07-01', reasons: [reason('ACCOUNT_SUSPENDED')] },
   ],
   'POST /v1/checkout/precheck': [{
     decisionId: 'd3a8ddca-94cf-4656-bacb-e988819b1add',

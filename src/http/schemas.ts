@@ -38,6 +38,7 @@ export const CardSessionBody = Type.Object({
 export const AccountSchema = Type.Object({
   eligible: Type.Boolean(),
   insured: Type.Boolean(),
+  personType: Type.Union([Type.String(), Type.Null()], { description: '1101 psn_type of the deciding insurance row (e.g. "11" employed, "21" retired; codes vary by province): the class-B share may depend on it' }),
   status: Type.Union([Type.String(), Type.Null()]),
   insuranceType: Type.Union([Type.String(), Type.Null()]),
   balance: Type.Union([SignedAmount, Type.Null()]),

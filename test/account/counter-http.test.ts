@@ -36,7 +36,7 @@ describe('the counter uses the platform client', () => {
     const { cardSession } = await readScenario(t, 'normal');
     const res = await accountCheck(cardSession);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ eligible: true, insured: true, status: '1', insuranceType: '310', balance: '1250.00', suspendedSince: null, reasons: [] });
+    expect(res.json()).toEqual({ eligible: true, insured: true, personType: '11', status: '1', insuranceType: '310', balance: '1250.00', suspendedSince: null, reasons: [] });
   });
 
   it.each([

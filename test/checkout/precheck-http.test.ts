@@ -133,6 +133,10 @@ describe('POST /v1/checkout/precheck over HTTP', () => {
     expect(amounts(employed)).toEqual(['54.00', '8.00', 'Insurance pays 54.00; collect 8.00 from the customer (class-B share 6.00, above the price cap 2.00).']);
     expect(amounts(retired)).toEqual(['57.00', '5.00', 'Insurance pays 57.00; collect 5.00 from the customer (class-B share 3.00, above the price cap 2.00).']);
     expect(retired.json().decision).toBe('allow');
+    // The person type the share was chosen by is in the answer and so in the audited decision.
+    expect(retired.json().account.personType).toBe('21');
+    expect(employed.json().account.personType).toBe('11');
+    expect(t.app.services.audit.get(retired.json().decisionId)?.decision).toMatchObject({ account: { personType: '21' } });
   });
 });
 
