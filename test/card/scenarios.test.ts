@@ -31,6 +31,13 @@ describe('card scenarios through POST /v1/card/read and the PIN endpoints', () =
     expect(await pin('verify-pin', body.cardSession!)).toEqual({ ok: true, reasons: [] });
   });
 
+  it('retired: usable like normal, the account says person type 21 (retired), which the class-B share follows', async () => {
+    const body = await read('retired');
+    expect(body).toMatchObject({ usable: true, checks: [], card: { idNumber: '3303**********0325', name: '钱*' } });
+    expect(await pin('verify-pin', body.cardSession!)).toEqual({ ok: true, reasons: [] });
+    expect(await account(body.cardSession!)).toMatchObject({ eligible: true, personType: '21', reasons: [] });
+  });
+
   it('not-activated: activate at the card-issuing bank (a back-office state from the platform)', async () => {
     const body = await read('not-activated');
     expect(body.usable).toBe(false);
