@@ -127,7 +127,10 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     const metrics = new Metrics();
     const client = platformClient(config, platformUrl, signer, metrics);
     cleanups.push(() => client.close());
-    const accounts = new AccountService(client, { cacheMs: config.accountCacheSeconds * 1000 });
+    const accounts = new AccountService(client, {
+      cacheMs: config.accountCacheSeconds * 1000,
+      refusalInfcodes: { personNotFound: new Set(config.platformPersonNotFoundInfcodes), ecTokenInvalid: new Set(config.platformEcTokenInvalidInfcodes) },
+    });
     const counter = new Counter({ observer: metrics, terminal: timedTerminal(terminal, metrics), sessions: new CardSessions(config.cardSessionTtlSeconds * 1000), accounts, catalogue, audit, terminalId: config.terminal, rules });
 
     const services: Services = { config, rules, version: VERSION, store, tokens, terminal, catalogue, audit, counter, platformUrl, platform: client, simulator: !config.platformUrl, bootstrapTokens };

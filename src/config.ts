@@ -74,6 +74,10 @@ export interface Config {
   platformBreakerCooldownMs: number;
   /** Infcodes by which the province's platform says a sign_no is unknown or expired; empty: the national -1 plus its err_msg. */
   platformSignInInfcodes: number[];
+  /** Infcodes by which this province's gateway says it knows no person with the ID number. */
+  platformPersonNotFoundInfcodes: number[];
+  /** Infcodes by which it says an e-voucher token is invalid or expired. */
+  platformEcTokenInvalidInfcodes: number[];
   /** PEM CA bundle trusted for the platform's server certificate (instead of the public CAs). */
   platformCa: string | undefined;
   /** PEM client certificate and key for a gateway that requires mutual TLS. */
@@ -125,7 +129,9 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   platformSignInMaxAgeSeconds: { env: 'PLATFORM_SIGN_IN_MAX_AGE', flag: 'platform-sign-in-max-age', parse: (v) => int(v, 'PLATFORM_SIGN_IN_MAX_AGE', 60, 86400) },
   platformBreakerFailures: { env: 'PLATFORM_BREAKER_FAILURES', flag: 'platform-breaker-failures', parse: (v) => int(v, 'PLATFORM_BREAKER_FAILURES', 1, 1000) },
   platformBreakerCooldownMs: { env: 'PLATFORM_BREAKER_COOLDOWN_MS', flag: 'platform-breaker-cooldown-ms', parse: (v) => int(v, 'PLATFORM_BREAKER_COOLDOWN_MS', 100, 600_000) },
-  platformSignInInfcodes: { env: 'PLATFORM_SIGN_IN_INFCODES', flag: 'platform-sign-in-infcodes', parse: (v) => v.split(',').filter((c) => c.trim() !== '').map((c) => int(c.trim(), 'each of PLATFORM_SIGN_IN_INFCODES', -999_999, 999_999)) },
+  platformSignInInfcodes: { env: 'PLATFORM_SIGN_IN_INFCODES', flag: 'platform-sign-in-infcodes', parse: (v) => infcodes(v, 'PLATFORM_SIGN_IN_INFCODES') },
+  platformPersonNotFoundInfcodes: { env: 'PLATFORM_PERSON_NOT_FOUND_INFCODES', flag: 'platform-person-not-found-infcodes', parse: (v) => infcodes(v, 'PLATFORM_PERSON_NOT_FOUND_INFCODES') },
+  platformEcTokenInvalidInfcodes: { env: 'PLATFORM_EC_TOKEN_INVALID_INFCODES', flag: 'platform-ec-token-invalid-infcodes', parse: (v) => infcodes(v, 'PLATFORM_EC_TOKEN_INVALID_INFCODES') },
   platformCa: { env: 'PLATFORM_CA', flag: 'platform-ca', parse: optionalPath },
   platformClientCert: { env: 'PLATFORM_CLIENT_CERT', flag: 'platform-client-cert', parse: optionalPath },
   platformClientKey: { env: 'PLATFORM_CLIENT_KEY', flag: 'platform-client-key', parse: optionalPath },
@@ -173,6 +179,8 @@ export function defaultConfig(): Config {
     platformBreakerFailures: 5,
     platformBreakerCooldownMs: 15_000,
     platformSignInInfcodes: [],
+    platformPersonNotFoundInfcodes: [],
+    platformEcTokenInvalidInfcodes: [],
     platformCa: undefined,
     platformClientCert: undefined,
     platformClientKey: undefined,
@@ -263,6 +271,11 @@ function oneOf<T extends string>(v: string, name: string, allowed: readonly T[])
 function hex(v: string, name: string, digits: number): string {
   if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(v)) throw new ConfigError(`${name} must be ${digits} hex digits`);
   return v.toLowerCase();
+}
+
+/** A comma-separated list of platform infcodes (empty: none). */
+function infcodes(v: string, name: string): number[] {
+  return v.split(',').filter((c) => c.trim() !== '').map((c) => int(c.trim(), `each of ${name}`, -999_999, 999_999));
 }
 
 function auditHashAlgorithm(v: string): 'sm3' | 'sha256' {

@@ -1,7 +1,7 @@
 import type { CardIdentity } from '../card/types.js';
 import type { PlatformClient } from './client.js';
 import { eligibilityOf, type AccountStatus } from './eligibility.js';
-import { cardCredential, credentialRefusal, queryPerson, type PersonCredential } from './tx/1101-person-info.js';
+import { cardCredential, credentialRefusal, queryPerson, type PersonCredential, type RefusalInfcodes } from './tx/1101-person-info.js';
 
 /**
  * An account status and who the platform says the person is (baseinfo certno, psn_name): for a
@@ -17,6 +17,8 @@ export interface AccountServiceOptions {
   cacheMs: number;
   /** Bound on remembered answers. */
   maxEntries?: number;
+  /** Province infcodes that say an ID number or e-voucher is no good (see credentialRefusal). */
+  refusalInfcodes?: RefusalInfcodes;
   clock?: () => number;
 }
 
@@ -66,7 +68,7 @@ export class AccountService {
       if (this.options.cacheMs > 0) this.remember(key, status);
       return status;
     } catch (err) {
-      throw credentialRefusal(credential, err) ?? err;
+      throw credentialRefusal(credential, err, this.options.refusalInfcodes) ?? err;
     } finally {
       this.inFlight.delete(key);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlatformFault } from '../../src/account/client.js';
+import { loadConfig } from '../../src/config.js';
 import { credentialRefusal, type PersonCredential } from '../../src/account/tx/1101-person-info.js';
 
 const refused = (errMsg: unknown, infcode = -1) => new PlatformFault('PLATFORM_ERROR', { infno: '1101', cause: 'refused', infcode, errMsg }, false);
@@ -31,5 +32,22 @@ describe('credentialRefusal', () => {
     ['an error that is no platform fault', byId, new Error('未查询到人员信息')],
   ])('leaves %s as it was', (_, credential, err) => {
     expect(credentialRefusal(credential, err)).toBeUndefined();
+  });
+
+  it('lets a province code of its own decide, whatever the text, and never for the other credential or a query by card', () => {
+    const codes = { personNotFound: new Set([20001]), ecTokenInvalid: new Set([30002]) };
+    expect(credentialRefusal(byId, refused('人员不存在', 20001), codes)).toMatchObject({ code: 'PERSON_NOT_FOUND', reason: { detail: { infcode: 20001 } } });
+    expect(credentialRefusal(byToken, refused(null, 30002), codes)).toMatchObject({ code: 'EC_TOKEN_INVALID', status: 422 });
+    expect(credentialRefusal(byToken, refused('人员不存在', 20001), codes)).toBeUndefined();
+    expect(credentialRefusal(byId, refused('x', 30002), codes)).toBeUndefined();
+    expect(credentialRefusal(byCard, refused('人员不存在', 20001), codes)).toBeUndefined();
+    // The generic -1 is still read by its text.
+    expect(credentialRefusal(byId, refused('未查询到人员信息'), codes)?.code).toBe('PERSON_NOT_FOUND');
+  });
+
+  it('takes the province codes from PLATFORM_PERSON_NOT_FOUND_INFCODES and PLATFORM_EC_TOKEN_INVALID_INFCODES', () => {
+    expect(loadConfig([], {})).toMatchObject({ platformPersonNotFoundInfcodes: [], platformEcTokenInvalidInfcodes: [] });
+    expect(loadConfig([], { PLATFORM_PERSON_NOT_FOUND_INFCODES: '20001, -7', PLATFORM_EC_TOKEN_INVALID_INFCODES: '30002' })).toMatchObject({ platformPersonNotFoundInfcodes: [20001, -7], platformEcTokenInvalidInfcodes: [30002] });
+    expect(() => loadConfig([], { PLATFORM_EC_TOKEN_INVALID_INFCODES: 'x' })).toThrow(/PLATFORM_EC_TOKEN_INVALID_INFCODES/);
   });
 });

@@ -154,6 +154,19 @@ describe('account check by ID number and by e-voucher', () => {
     expect(rows()).toHaveLength(before);
   });
 
+  it('reads a refusal by the province\'s own infcode when one is configured (PLATFORM_PERSON_NOT_FOUND_INFCODES)', async () => {
+    // This gateway's code for "no such person" is, say, the generic -1 itself: then every refusal by ID number says so.
+    const own = await startWithSimulator({ platformPersonNotFoundInfcodes: [-1] });
+    try {
+      own.sim.control.addFault({ kind: 'refuse', infno: '1101', errMsg: '业务处理失败' });
+      const res = await own.app.inject({ method: 'POST', url: '/v1/account/check', headers: own.auth('cashier'), payload: byId('normal') });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error).toMatchObject({ code: 'PERSON_NOT_FOUND', detail: { infcode: -1, errMsg: '业务处理失败' } });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('writes no full ID number, name or token to the logs', () => {
     const log = logLines.join('');
     expect(logLines.length).toBeGreaterThan(20);

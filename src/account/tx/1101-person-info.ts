@@ -73,19 +73,30 @@ const NO_SUCH_PERSON = /未查询到|查无|不存在|no such person|not found/i
 const VOUCHER = /凭证|ec_?token|voucher/i;
 const VOUCHER_NO_GOOD = /无效|过期|失效|invalid|expired/i;
 
+/** Infcodes by which a province's gateway gives these refusals codes of their own (PLATFORM_PERSON_NOT_FOUND_INFCODES, PLATFORM_EC_TOKEN_INVALID_INFCODES). */
+export interface RefusalInfcodes {
+  personNotFound: ReadonlySet<number>;
+  ecTokenInvalid: ReadonlySet<number>;
+}
+
+export const NO_REFUSAL_INFCODES: RefusalInfcodes = { personNotFound: new Set(), ecTokenInvalid: new Set() };
+
 /**
- * A refused query by ID number or e-voucher whose err_msg says the credential itself is no
- * good: the cashier can act on that (check the number typed, have the QR code refreshed), so it
- * is answered as PERSON_NOT_FOUND or EC_TOKEN_INVALID (HTTP 422), not as a platform fault. The
- * national interface refuses everything with infcode -1, so only that code is read by its text;
- * any other refusal, and every refusal of a query by card, stays PLATFORM_ERROR.
+ * A refused query by ID number or e-voucher that says the credential itself is no good: the
+ * cashier can act on that (check the number typed, have the QR code refreshed), so it is
+ * answered as PERSON_NOT_FOUND or EC_TOKEN_INVALID (HTTP 422), not as a platform fault. Where a
+ * province's gateway gives the refusal a code of its own, that code decides. The national
+ * interface refuses everything with infcode -1, so under that code alone the err_msg text is
+ * read; any other refusal, and every refusal of a query by card, stays PLATFORM_ERROR.
  */
-export function credentialRefusal(c: PersonCredential, err: unknown): ServiceFault | undefined {
+export function credentialRefusal(c: PersonCredential, err: unknown, codes: RefusalInfcodes = NO_REFUSAL_INFCODES): ServiceFault | undefined {
   if (c.kind === 'card' || !(err instanceof PlatformFault)) return undefined;
   const { cause, infcode, errMsg } = err.reason.detail ?? {};
-  if (cause !== 'refused' || infcode !== GENERIC_FAILURE || typeof errMsg !== 'string') return undefined;
+  if (cause !== 'refused' || typeof infcode !== 'number') return undefined;
+  const text = typeof errMsg === 'string' ? errMsg : '';
+  const byText = infcode === GENERIC_FAILURE;
   const code = c.kind === 'ec-token'
-    ? (VOUCHER.test(errMsg) && VOUCHER_NO_GOOD.test(errMsg)) || NO_SUCH_PERSON.test(errMsg) ? 'EC_TOKEN_INVALID' : undefined
-    : NO_SUCH_PERSON.test(errMsg) ? 'PERSON_NOT_FOUND' : undefined;
-  return code && new ServiceFault(code, { infno: PERSON_INFO.infno, errMsg }, { status: 422, cause: err });
+    ? codes.ecTokenInvalid.has(infcode) || (byText && ((VOUCHER.test(text) && VOUCHER_NO_GOOD.test(text)) || NO_SUCH_PERSON.test(text))) ? 'EC_TOKEN_INVALID' : undefined
+    : codes.personNotFound.has(infcode) || (byText && NO_SUCH_PERSON.test(text)) ? 'PERSON_NOT_FOUND' : undefined;
+  return code && new ServiceFault(code, { infno: PERSON_INFO.infno, infcode, errMsg: errMsg ?? null }, { status: 422, cause: err });
 }
