@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import path from 'node:path';
-import type { DiffField } from './diff.js';
+import { PERSON_RATIOS_FIELD, type DiffField } from './diff.js';
 import { ImportError, type ProgressFn } from './import-error.js';
 import type { CatalogueIndex } from './index.js';
 import { publicEntry } from './public-entry.js';
@@ -123,6 +123,10 @@ function versionId(text: string): number {
 
 function show(field: DiffField, v: unknown): string {
   if (v === null || v === undefined) return '-';
+  if (field === PERSON_RATIOS_FIELD) {
+    const byType = Object.entries(v as Record<string, number>);
+    return byType.length === 0 ? '-' : byType.map(([type, ratio]) => `${type}:${formatRatio(ratio)}`).join(',');
+  }
   if (field === 'priceCapFen') return formatYuan(v as number);
   if (field === 'selfPayRatio') return formatRatio(v as number);
   if (field === 'restricted' || field === 'prescriptionOnly' || field === 'valid') return v === 1 ? 'yes' : 'no';

@@ -14,7 +14,10 @@ export const DIFF_FIELDS = {
   endDate: 'end_date',
 } as const;
 
-export type DiffField = keyof typeof DIFF_FIELDS;
+/** Besides the entry's own fields: the class-B proportions per person type (catalogue_person_ratios), as { psn_type: parts per 10,000 }. */
+export const PERSON_RATIOS_FIELD = 'selfPayRatioByPersonType';
+
+export type DiffField = keyof typeof DIFF_FIELDS | typeof PERSON_RATIOS_FIELD;
 
 export interface DiffItem {
   code: string;
@@ -41,20 +44,50 @@ export function diffVersions(sqlite: Database.Database, from: number, to: number
   const changedRows = sqlite.prepare(`SELECT b.code, b.name, ${cols.map((c) => `a.${c} AS a_${c}, b.${c} AS b_${c}`).join(', ')}
     FROM catalogue_entries b JOIN catalogue_entries a ON a.version_id = ? AND a.code = b.code
     WHERE b.version_id = ? AND (${cols.map((c) => `a.${c} IS NOT b.${c}`).join(' OR ')}) ORDER BY b.code`).all(from, to) as Record<string, unknown>[];
-  const changed = changedRows.map((r) => {
+  const changed = new Map<string, ChangedItem>(changedRows.map((r) => {
     const changes: ChangedItem['changes'] = {};
     for (const [field, col] of Object.entries(DIFF_FIELDS) as [DiffField, string][]) {
       const a = r[`a_${col}`];
       const b = r[`b_${col}`];
       if (a !== b) changes[field] = { from: a, to: b };
     }
-    return { code: r['code'] as string, name: r['name'] as string, changes };
-  });
+    return [r['code'] as string, { code: r['code'] as string, name: r['name'] as string, changes }];
+  }));
+  // Person-type proportions live in their own table: a code in both versions whose set differs has changed too.
+  const ratiosA = personRatios(sqlite, from);
+  const ratiosB = personRatios(sqlite, to);
+  const inBoth = sqlite.prepare<[number, string, number], DiffItem>(`SELECT b.code, b.name FROM catalogue_entries b
+    WHERE b.version_id = ? AND b.code = ? AND EXISTS (SELECT 1 FROM catalogue_entries a WHERE a.version_id = ? AND a.code = b.code)`);
+  for (const code of new Set([...ratiosA.keys(), ...ratiosB.keys()])) {
+    const a = ratiosA.get(code) ?? {};
+    const b = ratiosB.get(code) ?? {};
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    const change = { from: a, to: b };
+    const known = changed.get(code);
+    if (known) {
+      known.changes[PERSON_RATIOS_FIELD] = change;
+      continue;
+    }
+    const item = inBoth.get(to, code, from);
+    if (item) changed.set(code, { code: item.code, name: item.name, changes: { [PERSON_RATIOS_FIELD]: change } });
+  }
   return {
     from,
     to,
     added: only.all(to, from) as DiffItem[],
     removed: only.all(from, to) as DiffItem[],
-    changed,
+    changed: [...changed.values()].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0)),
   };
+}
+
+/** A version's person-type proportions by code, each as { psn_type: parts per 10,000 } in type order. */
+function personRatios(sqlite: Database.Database, version: number): Map<string, Record<string, number>> {
+  const rows = sqlite.prepare<[number], { code: string; type: string; ratio: number }>('SELECT code, psn_type AS type, self_pay_ratio AS ratio FROM catalogue_person_ratios WHERE version_id = ? ORDER BY code, psn_type').all(version);
+  const out = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    let ratios = out.get(r.code);
+    if (!ratios) out.set(r.code, (ratios = {}));
+    ratios[r.type] = r.ratio;
+  }
+  return out;
 }

@@ -27,7 +27,7 @@ describe('the catalogue command', () => {
     expect(out.map((l) => l.slice(0, 24))).toEqual(['* 3  mapping/mapping  sa', '* 2  catalogue/policy  s', '  1  catalogue/1301  sam']);
     out.length = 0;
     cli.diff('1', '2');
-    expect(out).toContain('~ XC10AAA058A001010100123 阿托伐他汀钙片: selfPayRatio - -> 0.1000, priceCapFen - -> 30.00, overCapHandling - -> self-pay-excess');
+    expect(out).toContain('~ XC10AAA058A001010100123 阿托伐他汀钙片: selfPayRatio - -> 0.1000, priceCapFen - -> 30.00, overCapHandling - -> self-pay-excess, selfPayRatioByPersonType - -> 21:0.0500');
     expect(out.at(-1)).toBe('version 1 -> 2: 0 added, 0 removed, 6 changed');
     out.length = 0;
     expect(cli.show('6903456789014')).toBe(0);

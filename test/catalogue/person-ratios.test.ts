@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sample1301Text } from '../../catalogue/make-samples.js';
 import { expectRejected, sample, tempCatalogue, type TempCatalogue } from './helpers.js';
@@ -98,5 +99,22 @@ describe('person ratios across versions', () => {
     sqlite.prepare(`INSERT INTO catalogue_person_ratios (version_id, code, psn_type, self_pay_ratio) VALUES (?, ?, '21', 1)`).run(lastInsertRowid, STATIN);
     t.reopen();
     expect(stored(Number(lastInsertRowid))).toEqual([]);
+  });
+
+  it('a diff between policy versions shows a changed person-type proportion, alone or beside other changes', async () => {
+    const first = (await t.catalogue.importFile(sample('sample-payment-policy.csv'))).version.id;
+    const policy = readFileSync(sample('sample-payment-policy.csv'), 'utf8');
+    // Only the retirees' share of the statin changes.
+    const second = (await t.catalogue.importFile(t.file('p2.csv', policy.replace(`${STATIN},阿托伐他汀钙片,0.0500,,,21`, `${STATIN},阿托伐他汀钙片,0.0300,,,21`)))).version.id;
+    expect(t.catalogue.diff(first, second).changed).toEqual([
+      { code: STATIN, name: '阿托伐他汀钙片', changes: { selfPayRatioByPersonType: { from: { 21: 500 }, to: { 21: 300 } } } },
+    ]);
+    // Dropped, beside a change of the default.
+    const third = (await t.catalogue.importFile(t.file('p3.csv', `${HEAD}${STATIN},0.2,30.00,1,\n`))).version.id;
+    const change = t.catalogue.diff(second, third).changed.find((c) => c.code === STATIN);
+    expect(change?.changes).toMatchObject({ selfPayRatio: { from: 1000, to: 2000 }, selfPayRatioByPersonType: { from: { 21: 300 }, to: {} } });
+    // The same versions the other way round, and no change at all between a version and itself.
+    expect(t.catalogue.diff(third, second).changed.find((c) => c.code === STATIN)?.changes.selfPayRatioByPersonType).toEqual({ from: {}, to: { 21: 300 } });
+    expect(t.catalogue.diff(second, second).changed).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import { DIFF_FIELDS } from '../../catalogue/diff.js';
+import { DIFF_FIELDS, PERSON_RATIOS_FIELD } from '../../catalogue/diff.js';
 import { ImportError } from '../../catalogue/import-error.js';
 import type { CatalogueVersionInfo } from '../../catalogue/index.js';
 import { publicEntry } from '../../catalogue/public-entry.js';
@@ -72,7 +72,7 @@ const DiffAnswer = Type.Object({
   changed: Type.Array(Type.Object({
     code: Type.String(),
     name: Type.String(),
-    changes: Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() }), { description: `Changed fields among ${Object.keys(DIFF_FIELDS).join(', ')}` }),
+    changes: Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() }), { description: `Changed fields among ${[...Object.keys(DIFF_FIELDS), PERSON_RATIOS_FIELD].join(', ')} (ratios in parts per 10,000; ${PERSON_RATIOS_FIELD} as { psn_type: ratio })` }),
   })),
 });
 
