@@ -8,7 +8,8 @@ const GOAL_RATIO = 1.5;
 /** The two lines every request writes, shaped as Fastify writes them, and a fault line with a detail object. */
 function writeRequestLines(log: { info(o: object, m: string): void; warn(o: object, m: string): void }, i: number): void {
   log.info({ reqId: `req-${i}`, req: { method: 'POST', url: '/v1/checkout/precheck', host: '127.0.0.1:8731', remoteAddress: '127.0.0.1', remotePort: 50000 + (i % 1000) } }, 'incoming request');
-  log.info({ reqId: `req-${i}`, caller: { tokenId: '66208deafa7d', role: 'cashier' }, res: { statusCode: 200 }, responseTime: 3.2 }, 'request completed');
+  // Fastify's responseTime is reply.elapsedTime, a float of performance.now() differences: 16 or so digits.
+  log.info({ reqId: `req-${i}`, caller: { tokenId: '66208deafa7d', role: 'cashier' }, res: { statusCode: 200 }, responseTime: 3.2307819 + (i % 97) / 7 }, 'request completed');
   if (i % 10 === 0) log.warn({ reqId: `req-${i}`, reason: 'PLATFORM_UNAVAILABLE', detail: { infno: '1101', message: 'timeout', attempts: 3 } }, 'service fault');
 }
 

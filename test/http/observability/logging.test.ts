@@ -59,6 +59,12 @@ describe('personal data never reaches the logs', () => {
     expect(parsed.filter((l) => l['reqId']).length).toBeGreaterThan(50);
     expect(parsed.every((l) => l['service'] === 'checkout-guard' && typeof l['time'] === 'string')).toBe(true);
   });
+
+  it('writes response times to the microsecond, so a completed request does not look like it holds a number to scrub', () => {
+    const completed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'request completed');
+    expect(completed.length).toBeGreaterThan(20);
+    for (const l of completed) expect(String(l['responseTime'])).toMatch(/^\d+(\.\d{1,3})?$/);
+  });
 });
 
 describe('the two layers of redaction', () => {
@@ -71,6 +77,11 @@ describe('the two layers of redaction', () => {
     });
     expect(JSON.stringify(out)).not.toMatch(/X00000019|330302198508150192|孙八|cg_cashier/);
     expect(out).toMatchObject({ card: { cardNumber: 'X0000****', name: '孙*' }, catalogue: { name: '阿莫西林胶囊' } });
+  });
+
+  it('leaves keys that only Object.prototype knows alone', () => {
+    const line = { toString: 'kept', constructor: 'kept too', valueOf: 'and this' };
+    expect(redactPersonal(line)).toBe(line);
   });
 
   it('scrubs ID and card numbers from any written line', () => {
