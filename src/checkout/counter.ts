@@ -6,7 +6,7 @@ import type { Holder } from '../audit/record.js';
 import { maskCard } from '../card/mask-card.js';
 import type { CardSession, CardSessions } from '../card/sessions.js';
 import type { CardTerminal } from '../card/terminal.js';
-import type { MaskedCard } from '../card/types.js';
+import type { CardIdentity, MaskedCard } from '../card/types.js';
 import type { CatalogueStore } from '../catalogue/store.js';
 import { maskIdNumber, maskName } from '../mask.js';
 import { formatYuan } from '../money.js';
@@ -105,6 +105,7 @@ export interface CounterObserver {
 export class Counter {
   private readonly today: () => string;
   private readonly policy: RulesPolicy;
+  private readonly maskedCards = new WeakMap<CardIdentity, MaskedCard>();
 
   constructor(private readonly deps: CounterDeps) {
     this.policy = rulesPolicy(deps.rules);
@@ -128,7 +129,7 @@ export class Counter {
         checks.push(err.reason);
       }
       const session = this.deps.sessions.open(chip.card, checks);
-      answer = { card: maskCard(chip.card), cardSession: session.id, checks, usable: !checks.some((c) => c.severity === 'error') };
+      answer = { card: this.masked(chip.card), cardSession: session.id, checks, usable: !checks.some((c) => c.severity === 'error') };
     }
     await this.deps.audit.append({
       kind: 'card-read', outcome: answer.usable ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
@@ -161,7 +162,7 @@ export class Counter {
     const answer = accountAnswer(status);
     await this.deps.audit.append({
       kind: 'account-check', outcome: answer.eligible ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: maskCard(session.card).cardNumber, holder: session.card, catalogueVersion: null,
+      cardMasked: this.masked(session.card).cardNumber, holder: session.card, catalogueVersion: null,
       reasonCodes: answer.reasons.map((r) => r.code), body: answer,
     });
     return answer;
@@ -222,7 +223,7 @@ export class Counter {
     if ('cardSession' in customer) {
       const session = this.session(customer.cardSession);
       const found = await accountFinding(() => this.deps.accounts.check(session.card));
-      return { cardChecks: session.checks, card: maskCard(session.card), person: null, holder: session.card, ...found };
+      return { cardChecks: session.checks, card: this.masked(session.card), person: null, holder: session.card, ...found };
     }
     const { credential } = customer;
     let status: PersonAccount | undefined;
@@ -236,10 +237,17 @@ export class Counter {
     const reasons = outcome.ok ? [] : [outcome.reason!];
     await this.deps.audit.append({
       kind: 'pin', outcome: outcome.ok ? 'ok' : 'problem', cashierId: null, tokenId: caller.tokenId, terminalId: this.deps.terminalId,
-      cardMasked: maskCard(session.card).cardNumber, holder: session.card, catalogueVersion: null,
+      cardMasked: this.masked(session.card).cardNumber, holder: session.card, catalogueVersion: null,
       reasonCodes: reasons.map((r) => r.code), body: { action, ok: outcome.ok, reasons },
     });
     return { ok: outcome.ok, reasons };
+  }
+
+  /** The masked card, made once per card read: every step of a checkout answers and audits the same one. */
+  private masked(card: CardIdentity): MaskedCard {
+    let m = this.maskedCards.get(card);
+    if (!m) this.maskedCards.set(card, (m = maskCard(card)));
+    return m;
   }
 
   private session(id: string): CardSession {

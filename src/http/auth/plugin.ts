@@ -1,4 +1,4 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { reason } from '../../reasons.js';
 import type { Caller } from '../../checkout/counter.js';
@@ -67,9 +67,10 @@ export default fp<{ tokens: TokenStore }>(async (app, { tokens }) => {
       return reply.code(401).header('www-authenticate', 'Bearer realm="checkout-guard"').send({ error: reason('AUTH_REQUIRED') });
     }
     request.caller = { tokenId: info.id, role: info.role, name: info.name };
-    // Every later log line of this request says who asked (the token id, never the secret).
-    request.log = request.log.child({ caller: { tokenId: info.id, role: info.role } });
-    reply.log = request.log;
+    // Every later log line of this request says who asked (the token id, never the secret). Fastify
+    // gave the request a child logger of its own (reqId), shared with the reply: the caller is bound
+    // to it rather than to a second child, which cost a few µs a request.
+    (request.log as FastifyBaseLogger & { setBindings(bindings: object): void }).setBindings({ caller: { tokenId: info.id, role: info.role } });
     if (!roles.includes(info.role)) {
       return reply.code(403).send({ error: reason('FORBIDDEN_ROLE', { role: info.role, allowed: roles }) });
     }
