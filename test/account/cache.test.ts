@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountService } from '../../src/account/service.js';
 import type { CardIdentity } from '../../src/card/types.js';
-import { scenarioCard, startPlatform, type PlatformFixture } from './platform-fixture.js';
+import { scenarioCard, usePlatform } from './platform-fixture.js';
 
 describe('the per-card answer cache of one checkout', () => {
-  let p: PlatformFixture;
-  beforeAll(async () => {
-    p = await startPlatform();
-  });
-  afterEach(() => {
-    p.sim.control.clearFaults();
-    p.sim.control.resetRequests();
-  });
-  afterAll(async () => p.close());
+  const p = usePlatform();
 
   const card = (scenario: string): CardIdentity => {
     const c = scenarioCard(p, scenario);

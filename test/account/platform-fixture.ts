@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { PlatformClient, type PlatformClientOptions } from '../../src/account/client.js';
 import { createSigner, type SignerConfig } from '../../src/account/signing/index.js';
 import { HttpTransport } from '../../src/account/transport.js';
@@ -94,6 +95,23 @@ export async function startPlatform(options: { signer?: SignerConfig; pathTempla
       await sim.close();
     },
   };
+}
+
+/**
+ * startPlatform for a whole test file: started before its tests, faults and request counts
+ * cleared after each, closed at the end. The fixture is filled in when the file's tests start.
+ */
+export function usePlatform(options: Parameters<typeof startPlatform>[0] = {}): PlatformFixture {
+  const p = {} as PlatformFixture;
+  beforeAll(async () => {
+    Object.assign(p, await startPlatform(options));
+  });
+  afterEach(() => {
+    p.sim.control.clearFaults();
+    p.sim.control.resetRequests();
+  });
+  afterAll(async () => p.close());
+  return p;
 }
 
 /** What the counter would have read from this virtual card's chip. */

@@ -1,19 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PERSON_INFO, personInfoInput } from '../../src/account/tx/1101-person-info.js';
 import { buildSimulator } from '../../src/simulator/app.js';
 import { readScenario, startTestApp } from '../helpers/app.js';
-import { credentialOf, scenarioCard, SHIPPED_CARDS, startPlatform, type PlatformFixture } from './platform-fixture.js';
+import { credentialOf, scenarioCard, SHIPPED_CARDS, usePlatform } from './platform-fixture.js';
 
 describe('9002 sign-out over loopback HTTP', () => {
-  let p: PlatformFixture;
-  beforeAll(async () => {
-    p = await startPlatform();
-  });
-  afterEach(() => {
-    p.sim.control.clearFaults();
-    p.sim.control.resetRequests();
-  });
-  afterAll(async () => p.close());
+  const p = usePlatform();
 
   const query = (client = p.client) => client.call(PERSON_INFO, personInfoInput(credentialOf(scenarioCard(p, 'normal'))));
 
