@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { readPersonRatios } from './staging.js';
 
 /** The fields whose change matters to what insurance pays. */
 export const DIFF_FIELDS = {
@@ -54,13 +55,13 @@ export function diffVersions(sqlite: Database.Database, from: number, to: number
     return [r['code'] as string, { code: r['code'] as string, name: r['name'] as string, changes }];
   }));
   // Person-type proportions live in their own table: a code in both versions whose set differs has changed too.
-  const ratiosA = personRatios(sqlite, from);
-  const ratiosB = personRatios(sqlite, to);
+  const ratiosA = readPersonRatios(sqlite, from);
+  const ratiosB = readPersonRatios(sqlite, to);
   const inBoth = sqlite.prepare<[number, string, number], DiffItem>(`SELECT b.code, b.name FROM catalogue_entries b
     WHERE b.version_id = ? AND b.code = ? AND EXISTS (SELECT 1 FROM catalogue_entries a WHERE a.version_id = ? AND a.code = b.code)`);
   for (const code of new Set([...ratiosA.keys(), ...ratiosB.keys()])) {
-    const a = ratiosA.get(code) ?? {};
-    const b = ratiosB.get(code) ?? {};
+    const a = Object.fromEntries(ratiosA.get(code) ?? []);
+    const b = Object.fromEntries(ratiosB.get(code) ?? []);
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
     const change = { from: a, to: b };
     const known = changed.get(code);
@@ -78,16 +79,4 @@ export function diffVersions(sqlite: Database.Database, from: number, to: number
     removed: only.all(from, to) as DiffItem[],
     changed: [...changed.values()].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0)),
   };
-}
-
-/** A version's person-type proportions by code, each as { psn_type: parts per 10,000 } in type order. */
-function personRatios(sqlite: Database.Database, version: number): Map<string, Record<string, number>> {
-  const rows = sqlite.prepare<[number], { code: string; type: string; ratio: number }>('SELECT code, psn_type AS type, self_pay_ratio AS ratio FROM catalogue_person_ratios WHERE version_id = ? ORDER BY code, psn_type').all(version);
-  const out = new Map<string, Record<string, number>>();
-  for (const r of rows) {
-    let ratios = out.get(r.code);
-    if (!ratios) out.set(r.code, (ratios = {}));
-    ratios[r.type] = r.ratio;
-  }
-  return out;
 }

@@ -1,6 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import type { Ratio } from '../money.js';
 import type { CatalogueEntry } from './entry.js';
+import type { PersonRatios } from './index.js';
 import { RowPacker } from './row-pack.js';
 import { bulkChunk, handOver, inThread, type RowWriter, type ThreadWriter, type WriterOptions, type WrittenBy } from './staging-writer.js';
 
@@ -136,4 +138,16 @@ export async function deleteVersionRows(sqlite: Database.Database, id: number): 
   while (bulkChunk(sqlite, () => entries.run(id).changes) > 0) await nextTurn();
   sqlite.prepare('DELETE FROM item_mappings WHERE version_id = ?').run(id);
   sqlite.prepare('DELETE FROM catalogue_person_ratios WHERE version_id = ?').run(id);
+}
+
+/** A version's class-B proportions per person type, by code, each code's types in order. */
+export function readPersonRatios(sqlite: Database.Database, versionId: number): PersonRatios {
+  const out = new Map<string, Map<string, Ratio>>();
+  const rows = sqlite.prepare<[number], { code: string; psnType: string; ratio: Ratio }>('SELECT code, psn_type AS psnType, self_pay_ratio AS ratio FROM catalogue_person_ratios WHERE version_id = ? ORDER BY code, psn_type').all(versionId);
+  for (const r of rows) {
+    let byType = out.get(r.code);
+    if (!byType) out.set(r.code, (byType = new Map()));
+    byType.set(r.psnType, r.ratio);
+  }
+  return out;
 }

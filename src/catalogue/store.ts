@@ -7,13 +7,13 @@ import { StringTable } from './compact.js';
 import { diffVersions, type CatalogueDiff } from './diff.js';
 import { NO_POLICY, type CatalogueEntry, type PaymentPolicy } from './entry.js';
 import { ImportError, type Position, type ProgressFn } from './import-error.js';
-import { CatalogueIndex, type CatalogueVersionInfo, type MappingInfo, type PersonRatios } from './index.js';
+import { CatalogueIndex, type CatalogueVersionInfo, type MappingInfo } from './index.js';
 import { sha256File } from './io/file-bytes.js';
 import { column1301 } from './formats/nhsa-1301.js';
 import type { MappingRow } from './formats/item-mapping.js';
 import { WORKBOOK_SHEET } from './formats/workbook.js';
 import { detectFormat, read1301, readMapping, readPolicy, readWorkbook, type FileFormat, type FileMeta, type RowBatch } from './readers.js';
-import { activate, deleteVersionRows, StagedVersion } from './staging.js';
+import { activate, deleteVersionRows, readPersonRatios, StagedVersion } from './staging.js';
 import type { WriterOptions } from './staging-writer.js';
 
 export { ImportError } from './import-error.js';
@@ -291,7 +291,7 @@ export class CatalogueStore {
 
   private async activated(id: number, snapshot: Map<string, CatalogueEntry>, format: FileFormat): Promise<ImportResult> {
     const info = this.versionInfo(id);
-    this.current = new CatalogueIndex(info, snapshot, this.loadMappings(this.current.mappingVersion?.id ?? null), this.current.mappingVersion, this.loadPersonRatios(id));
+    this.current = new CatalogueIndex(info, snapshot, this.loadMappings(this.current.mappingVersion?.id ?? null), this.current.mappingVersion, readPersonRatios(this.store.sqlite, id));
     await this.prune('catalogue');
     return { version: info, format, warnings: [] };
   }
@@ -344,17 +344,6 @@ export class CatalogueStore {
       WHERE p.version_id = ? AND EXISTS (SELECT 1 FROM catalogue_entries e WHERE e.version_id = ? AND e.code = p.code)`).run(to, from, to);
   }
 
-  private loadPersonRatios(versionId: number): PersonRatios {
-    const out = new Map<string, Map<string, Ratio>>();
-    const rows = this.store.sqlite.prepare('SELECT code, psn_type AS psnType, self_pay_ratio AS ratio FROM catalogue_person_ratios WHERE version_id = ?').all(versionId) as { code: string; psnType: string; ratio: Ratio }[];
-    for (const r of rows) {
-      let byType = out.get(r.code);
-      if (!byType) out.set(r.code, (byType = new Map()));
-      byType.set(r.psnType, r.ratio);
-    }
-    return out;
-  }
-
   private loadActive(): CatalogueIndex {
     const ids = this.activeIds();
     const mappingVersion = ids.mapping === null ? null : this.versionInfo(ids.mapping);
@@ -388,7 +377,7 @@ export class CatalogueStore {
       };
       entries.set(e.code, e);
     }
-    return new CatalogueIndex(this.versionInfo(ids.catalogue), entries, mappings, mappingVersion, this.loadPersonRatios(ids.catalogue));
+    return new CatalogueIndex(this.versionInfo(ids.catalogue), entries, mappings, mappingVersion, readPersonRatios(this.store.sqlite, ids.catalogue));
   }
 }
 
