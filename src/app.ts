@@ -18,6 +18,7 @@ import { openDataStore, type DataStore } from './db/database.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import authPlugin from './http/auth/plugin.js';
 import { TokenStore } from './http/auth/tokens.js';
+import { registerCors } from './http/cors.js';
 import { installErrorHandling } from './http/errors.js';
 import { registerRateLimit } from './http/auth/rate-limit.js';
 import { createLogger } from './http/observability/logging.js';
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, options: { logStream?: Destinatio
     app.decorate('services', services);
 
     installErrorHandling(app);
+    await registerCors(app, config.corsOrigins);
     await app.register(authPlugin, { tokens });
     await registerRateLimit(app, { perMinute: config.rateLimitPerMinute });
     await registerOpenApi(app, { version: VERSION });

@@ -43,6 +43,8 @@ export interface Config {
   terminalTimeoutMs: number;
   /** Requests per minute per API token (per address on the public routes); over it: 429 RATE_LIMITED. */
   rateLimitPerMinute: number;
+  /** Web origins (scheme://host[:port]) whose pages may call the API from a browser (CORS); empty: none. */
+  corsOrigins: string[];
   /** PEM certificate and key files: both set serves HTTPS, for binding beyond loopback. */
   tlsCert: string | undefined;
   tlsKey: string | undefined;
@@ -114,6 +116,7 @@ const KEYS: { [K in keyof Config]: { env: string; flag: string; parse: (v: strin
   platformTimeoutMs: { env: 'PLATFORM_TIMEOUT_MS', flag: 'platform-timeout-ms', parse: (v) => int(v, 'PLATFORM_TIMEOUT_MS', 100, 20000) },
   terminalTimeoutMs: { env: 'TERMINAL_TIMEOUT_MS', flag: 'terminal-timeout-ms', parse: (v) => int(v, 'TERMINAL_TIMEOUT_MS', 50, 60000) },
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', flag: 'rate-limit-per-minute', parse: (v) => int(v, 'RATE_LIMIT_PER_MINUTE', 1, 1_000_000) },
+  corsOrigins: { env: 'CORS_ORIGINS', flag: 'cors-origins', parse: origins },
   tlsCert: { env: 'TLS_CERT', flag: 'tls-cert', parse: optionalPath },
   tlsKey: { env: 'TLS_KEY', flag: 'tls-key', parse: optionalPath },
   pinEntrySeconds: { env: 'PIN_ENTRY_SECONDS', flag: 'pin-entry-seconds', parse: (v) => int(v, 'PIN_ENTRY_SECONDS', 5, 120) },
@@ -163,6 +166,7 @@ export function defaultConfig(): Config {
     platformTimeoutMs: 5000,
     terminalTimeoutMs: 3000,
     rateLimitPerMinute: 600,
+    corsOrigins: [],
     tlsCert: undefined,
     tlsKey: undefined,
     pinEntrySeconds: 30,
@@ -281,6 +285,26 @@ function infcodes(v: string, name: string): number[] {
 function auditHashAlgorithm(v: string): 'sm3' | 'sha256' {
   if (v !== 'sm3' && v !== 'sha256') throw new ConfigError(`AUDIT_HASH_ALGORITHM must be sm3 or sha256, got "${v}"`);
   return v;
+}
+
+/**
+ * A browser sends its page's origin exactly (scheme, host, port; no path), and CORS compares it
+ * as text: anything else in the list could never match, and `*` would let any page that gets
+ * hold of a token drive the counter, so both are refused at start-up rather than ignored.
+ */
+function origins(v: string): string[] {
+  return v.split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(o);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== o) {
+      throw new ConfigError(`CORS_ORIGINS: "${o}" is not a web origin; write each exactly as a browser sends it: lower case, scheme://host[:port] without the default port, no path or trailing slash (e.g. https://pos.example.com)`);
+    }
+    return o;
+  });
 }
 
 function url(v: string): string {
