@@ -25,15 +25,23 @@ export const CATALOGUE_USAGE = `  catalogue import FILE          import a catalo
   catalogue show CODE            print one entry, by national code, barcode or local item code
   catalogue search TEXT          find entries by name (Chinese substring)`;
 
+/** Where progress goes: a bar on a terminal, a line at every tenth otherwise. */
+export type ProgressStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+
 /**
  * The `catalogue` command's output for people: results to stdout, progress and errors to
- * stderr, and a progress bar only when stderr is a terminal.
+ * stderr. Progress is a bar on a terminal and plain lines elsewhere (a service's journal, cron
+ * mail, a pipe), so a long import run by a timer still shows that it is moving.
  */
 export class CatalogueCli {
-  constructor(private readonly catalogue: CatalogueStore, private readonly out: (line: string) => void = (l) => console.log(l)) {}
+  constructor(
+    private readonly catalogue: CatalogueStore,
+    private readonly out: (line: string) => void = (l) => console.log(l),
+    private readonly progress: ProgressStream = process.stderr,
+  ) {}
 
   async import(file: string, format?: FileFormat): Promise<number> {
-    const bar = progressBar(`importing ${path.basename(file)}`);
+    const bar = progressBar(`importing ${path.basename(file)}`, this.progress);
     try {
       this.printImport(await this.catalogue.importFile(file, { onProgress: bar.update, ...(format ? { format } : {}) }));
       return 0;
@@ -44,7 +52,7 @@ export class CatalogueCli {
 
   /** Runs `catalogue sync` through the given download function (the platform client's 1301 + 9102). */
   async sync(download: (onProgress: ProgressFn) => Promise<ImportResult | null>): Promise<number> {
-    const bar = progressBar('importing the platform download');
+    const bar = progressBar('importing the platform download', this.progress);
     try {
       const result = await download(bar.update);
       bar.stop();
@@ -140,13 +148,14 @@ function versionLine(v: StoredVersion | ImportResult['version']): string {
 }
 
 /** A progress bar on stderr when it is a terminal; silent otherwise (pipes, logs, CI). */
-function progressBar(label: string): { update: ProgressFn; stop(): void } {
-  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} MB`, hideCursor: true, clearOnComplete: true });
+const mb = (n: number) => Math.round(n / 1e5) / 10;
+
+function progressBar(label: string, stream: ProgressStream): { update: ProgressFn; stop(): void } {
+  if (!stream.isTTY) return progressLines(label, stream);
+  const bar = new SingleBar({ stream: stream as NodeJS.WriteStream, format: `${label} [{bar}] {percentage}% | {value}/{total} MB`, hideCursor: true, clearOnComplete: true });
   let started = false;
   return {
     update: (done, total) => {
-      const mb = (n: number) => Math.round(n / 1e5) / 10;
       if (!started) {
         bar.start(mb(total), 0);
         started = true;
@@ -156,6 +165,22 @@ function progressBar(label: string): { update: ProgressFn; stop(): void } {
     stop: () => {
       if (started) bar.stop();
       started = false;
+    },
+  };
+}
+
+/** `importing X: 40% of 12.3 MB read`, once per tenth reached; reading is the long part, the summary line follows the rest. */
+function progressLines(label: string, stream: ProgressStream): { update: ProgressFn; stop(): void } {
+  let shown = 0;
+  return {
+    update: (done, total) => {
+      const tenth = total > 0 ? Math.min(10, Math.floor((done / total) * 10)) : 0;
+      if (tenth <= shown) return;
+      shown = tenth;
+      stream.write(`${label}: ${tenth * 10}% of ${total < 1e5 ? `${Math.ceil(total / 1e3)} KB` : `${mb(total)} MB`} read\n`);
+    },
+    stop: () => {
+      shown = 0;
     },
   };
 }

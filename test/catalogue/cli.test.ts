@@ -4,11 +4,13 @@ import { sample, tempCatalogue, type TempCatalogue } from './helpers.js';
 
 let t: TempCatalogue;
 let out: string[];
+let progress: string[];
 let cli: CatalogueCli;
 beforeEach(async () => {
   t = tempCatalogue();
   out = [];
-  cli = new CatalogueCli(t.catalogue, (l) => out.push(l));
+  progress = [];
+  cli = new CatalogueCli(t.catalogue, (l) => out.push(l), { write: (chunk: string) => progress.push(chunk) > 0 });
   vi.spyOn(console, 'error').mockImplementation(() => {});
 });
 afterEach(() => {
@@ -17,6 +19,17 @@ afterEach(() => {
 });
 
 describe('the catalogue command', () => {
+  it('shows progress off a terminal as one line per tenth read (a journal or a pipe gets no bar)', async () => {
+    await cli.sync(async (onProgress) => {
+      for (let done = 0; done <= 4_000_000; done += 250_000) onProgress(done, 4_000_000);
+      return null;
+    });
+    expect(progress).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((p) => `importing the platform download: ${p}% of 4 MB read\n`));
+    progress.length = 0;
+    expect(await cli.import(sample('sample-1301.zip'))).toBe(0);
+    expect(progress).toEqual([expect.stringMatching(/^importing sample-1301\.zip: 100% of \d+ KB read\n$/)]);
+  });
+
   it('import, versions, diff, show, search, rollback', async () => {
     expect(await cli.import(sample('sample-1301.zip'))).toBe(0);
     expect(await cli.import(sample('sample-payment-policy.csv'))).toBe(0);

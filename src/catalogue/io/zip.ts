@@ -88,10 +88,8 @@ export async function* zipEntryChunks(file: string, entry: ZipEntry, onProgress?
   if (entry.method !== 0 && entry.method !== 8) throw new ImportError(file, null, entry.name, `unsupported zip compression method ${entry.method}`);
   const fh = await open(file, 'r');
   const header = Buffer.alloc(30);
-  let total: number;
   try {
     await fh.read(header, 0, 30, entry.localHeaderOffset);
-    total = (await fh.stat()).size;
   } finally {
     await fh.close();
   }
@@ -102,10 +100,11 @@ export async function* zipEntryChunks(file: string, entry: ZipEntry, onProgress?
     return;
   }
   const raw = createReadStream(file, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
-  let read = start;
+  // Progress through the entry's own bytes, so it ends at 100% (the directory after them is never read).
+  let read = 0;
   raw.on('data', (c) => {
     read += c.length;
-    onProgress?.(read, total);
+    onProgress?.(read, entry.compressedSize);
   });
   const out = entry.method === 8 ? pipeline(raw, createInflateRaw({ chunkSize: 1 << 20 }), () => {}) : raw;
   let crc = 0;
