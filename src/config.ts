@@ -236,6 +236,26 @@ function apply<K extends keyof Config>(config: Config, key: K, value: string): v
 }
 
 /** Splits `--name value` / `--name=value` pairs; positional words are the caller's business. */
+/** A command's own options (`own`, by name) apart from the service configuration's (`rest`, for loadConfig). */
+export function splitFlags(flags: string[], names: ReadonlySet<string>): { own: Record<string, string>; rest: string[] } {
+  const own: Record<string, string> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const arg = flags[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? arg.slice(2, eq > 0 ? eq : undefined) : '';
+    const next = flags[i + 1];
+    const takesNext = eq < 0 && next !== undefined && !next.startsWith('--');
+    if (!names.has(name)) {
+      rest.push(arg, ...(takesNext ? [next] : []));
+    } else {
+      own[name] = eq > 0 ? arg.slice(eq + 1) : takesNext ? next : 'true';
+    }
+    if (takesNext) i++;
+  }
+  return { own, rest };
+}
+
 export function parseFlags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {

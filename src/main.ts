@@ -5,10 +5,10 @@ import { bindWarning } from './http/server-options.js';
 
 /** Longest wait for requests in flight at shutdown (a PIN typed on the keypad, a slow platform); systemd's TimeoutStopSec is above it. */
 const SHUTDOWN_GRACE_MS = 30_000;
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, splitFlags } from './config.js';
 import { openDataStore, StorageError } from './db/database.js';
 import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue/cli.js';
-import { ROLES, TokenStore, type Role } from './http/auth/tokens.js';
+import { parseExpiry, ROLES, TokenStore, type Role } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import { buildSimulator } from './simulator/app.js';
 import { platformSignerConfig } from './account/from-config.js';
@@ -21,7 +21,9 @@ Commands:
   serve                          start the service (default)
   simulator [--port N]           run the platform simulator alone (port 8732 by default; docs/platform.md)
 ${CATALOGUE_USAGE}
-  token create NAME ROLE         create a token (roles: ${ROLES.join(', ')})
+  token create NAME ROLE [--expires 90d|DATE]
+                                 create a token (roles: ${ROLES.join(', ')}); with --expires it stops
+                                 working after that many days, or after that day (China time)
   token list                     list tokens (secrets are never shown again)
   token revoke ID                revoke a token
   device list                    attached HID card readers and the reader profile matching each
@@ -29,6 +31,9 @@ ${AUDIT_USAGE}
 
 Options (also as environment variables): --port (PORT), --host (HOST), --data-dir (DATA_DIR),
   --terminal (TERMINAL), --platform-url (PLATFORM_URL), --config FILE (CONFIG_FILE)`;
+
+/** The token command's own options. */
+const TOKEN_FLAGS = new Set(['expires']);
 
 async function main(argv: string[]): Promise<number> {
   const words = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=')));
@@ -38,9 +43,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  // The audit commands' own options (--from, --out...) are not service configuration.
-  const audit = command === 'audit' ? splitAuditFlags(flags) : { own: {}, rest: flags };
-  const config = loadConfig(audit.rest);
+  // The audit and token commands' own options (--from, --out, --expires...) are not service configuration.
+  const own = command === 'audit' ? splitAuditFlags(flags) : command === 'token' ? splitFlags(flags, TOKEN_FLAGS) : { own: {}, rest: flags };
+  const config = loadConfig(own.rest);
   switch (command) {
     case 'serve': {
       const app = await buildApp(config);
@@ -82,10 +87,19 @@ async function main(argv: string[]): Promise<number> {
       try {
         const tokens = new TokenStore(store);
         if (sub === 'create' && args[0] && ROLES.includes(args[1] as Role)) {
-          const { token, info } = tokens.create(args[0], args[1] as Role);
-          console.log(`${info.id}\t${info.role}\t${info.name}\n${token}\n(keep the token now: it is stored hashed and cannot be shown again)`);
+          const expires = own.own['expires'];
+          const expiresAt = expires === undefined ? null : parseExpiry(expires, Date.now());
+          if (expiresAt === undefined) {
+            console.error(`error: --expires ${expires}: give days (90d) or a date or date-time in the next ten years (2027-03-31, 2027-03-31T18:00)`);
+            return 2;
+          }
+          const { token, info } = tokens.create(args[0], args[1] as Role, expiresAt);
+          console.log(`${info.id}\t${info.role}\t${info.name}${info.expiresAt ? `\texpires ${info.expiresAt}` : ''}\n${token}\n(keep the token now: it is stored hashed and cannot be shown again)`);
         } else if (sub === 'list') {
-          for (const t of tokens.list()) console.log(`${t.id}\t${t.role}\t${t.name}\t${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'active'}\tlast used ${t.lastUsedAt ?? 'never'}`);
+          const now = new Date().toISOString();
+          const state = (t: { revokedAt: string | null; expiresAt: string | null }) =>
+            t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt && t.expiresAt <= now ? `expired ${t.expiresAt}` : t.expiresAt ? `active, expires ${t.expiresAt}` : 'active';
+          for (const t of tokens.list()) console.log(`${t.id}\t${t.role}\t${t.name}\t${t.createdAt}\t${state(t)}\tlast used ${t.lastUsedAt ?? 'never'}`);
         } else if (sub === 'revoke' && args[0]) {
           if (!tokens.revoke(args[0])) {
             console.error(`no active token ${args[0]}`);
@@ -102,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'audit':
-      return runAuditCommand(config, sub, audit.own);
+      return runAuditCommand(config, sub, own.own);
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

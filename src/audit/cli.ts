@@ -1,7 +1,7 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Config } from '../config.js';
+import { splitFlags, type Config } from '../config.js';
 import { openDataStore } from '../db/database.js';
 import { parseCheckpoint } from './checkpoints.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export.js';
@@ -28,22 +28,7 @@ const OWN = new Set(['checkpoint', 'public-key', 'archive', 'json', 'from', 'to'
 
 /** Splits `--name value` / `--name=value` pairs into the audit command's own and the rest. */
 export function splitAuditFlags(flags: string[]): { own: Record<string, string>; rest: string[] } {
-  const own: Record<string, string> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const arg = flags[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq > 0 ? eq : undefined) : '';
-    const next = flags[i + 1];
-    const takesNext = eq < 0 && next !== undefined && !next.startsWith('--');
-    if (!OWN.has(name)) {
-      rest.push(arg, ...(takesNext ? [next] : []));
-    } else {
-      own[name] = eq > 0 ? arg.slice(eq + 1) : takesNext ? next : 'true';
-    }
-    if (takesNext) i++;
-  }
-  return { own, rest };
+  return splitFlags(flags, OWN);
 }
 
 class UsageError extends Error {}

@@ -9,5 +9,7 @@ export const apiTokens = sqliteTable('api_tokens', {
   secretHash: text('secret_hash').notNull().unique(),
   createdAt: text('created_at').notNull(),
   revokedAt: text('revoked_at'),
+  /** From this instant (ISO 8601 UTC) the token no longer authenticates; null: until revoked. */
+  expiresAt: text('expires_at'),
   lastUsedAt: text('last_used_at'),
 });

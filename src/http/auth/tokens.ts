@@ -3,6 +3,7 @@ import { appendFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { and, eq, isNull } from 'drizzle-orm';
+import { parseBound } from '../../audit/time.js';
 import type { DataStore } from '../../db/database.js';
 import { apiTokens } from './schema.js';
 
@@ -15,7 +16,24 @@ export interface TokenInfo {
   role: Role;
   createdAt: string;
   revokedAt: string | null;
+  /** When the token stops authenticating (ISO 8601 UTC); null: until revoked. */
+  expiresAt: string | null;
   lastUsedAt: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `--expires` of `token create`: `90d` (days from now) or a date (the token works through that
+ * day, China Standard Time) or a date-time (through that instant; local time without an
+ * offset), as the audit commands read dates. Undefined when unreadable, not in the future, or
+ * more than ten years away.
+ */
+export function parseExpiry(text: string, now: number): string | undefined {
+  const days = /^(\d{1,4})d$/.exec(text);
+  const bound = days ? undefined : parseBound(text, 'to');
+  const ms = days ? now + Number(days[1]) * DAY_MS : bound === undefined ? NaN : Date.parse(bound);
+  return ms > now && ms <= now + 3653 * DAY_MS ? new Date(ms).toISOString() : undefined;
 }
 
 /** `last used` is written at most this often per token, so verification stays a read. */
@@ -49,20 +67,21 @@ export class TokenStore {
 
   constructor(private readonly store: DataStore, private readonly now: () => number = Date.now) {
     this.changeLog = `${store.file}.token-changes`;
-    this.activeByHash = store.sqlite.prepare(`SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt, last_used_at AS lastUsedAt
+    this.activeByHash = store.sqlite.prepare(`SELECT id, name, role, created_at AS createdAt, revoked_at AS revokedAt, expires_at AS expiresAt, last_used_at AS lastUsedAt
       FROM api_tokens WHERE secret_hash = ? AND revoked_at IS NULL`);
   }
 
-  create(name: string, role: Role): { token: string; info: TokenInfo } {
+  /** `expiresAt`: ISO 8601 (see parseExpiry); none: the token works until revoked. */
+  create(name: string, role: Role, expiresAt: string | null = null): { token: string; info: TokenInfo } {
     const id = randomBytes(6).toString('hex');
     const token = `cg_${role}_${id}_${randomBytes(24).toString('base64url')}`;
     const createdAt = new Date(this.now()).toISOString();
-    this.store.db.insert(apiTokens).values({ id, name, role, secretHash: hash(token), createdAt }).run();
+    this.store.db.insert(apiTokens).values({ id, name, role, secretHash: hash(token), createdAt, expiresAt }).run();
     this.logChange('created', id);
-    return { token, info: { id, name, role, createdAt, revokedAt: null, lastUsedAt: null } };
+    return { token, info: { id, name, role, createdAt, revokedAt: null, expiresAt, lastUsedAt: null } };
   }
 
-  /** The active token's caller, or undefined for a missing, unknown or revoked token. Revocation holds from the next request on. */
+  /** The active token's caller, or undefined for a missing, unknown, revoked or expired token. Revocation holds from the next request on. */
   verify(token: string | undefined): TokenInfo | undefined {
     if (!token || token.length > 200) return undefined;
     const change = this.lastChange();
@@ -78,6 +97,7 @@ export class TokenStore {
       this.remembered.set(token, row);
     }
     const now = this.now();
+    if (row.expiresAt !== null && now >= Date.parse(row.expiresAt)) return undefined;
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
       this.touched.set(row.id, now);
       try {
@@ -130,5 +150,5 @@ export class TokenStore {
 }
 
 function info(r: typeof apiTokens.$inferSelect): TokenInfo {
-  return { id: r.id, name: r.name, role: r.role as Role, createdAt: r.createdAt, revokedAt: r.revokedAt, lastUsedAt: r.lastUsedAt };
+  return { id: r.id, name: r.name, role: r.role as Role, createdAt: r.createdAt, revokedAt: r.revokedAt, expiresAt: r.expiresAt, lastUsedAt: r.lastUsedAt };
 }

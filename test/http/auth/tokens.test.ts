@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDataStore, type DataStore } from '../../../src/db/database.js';
-import { TokenStore } from '../../../src/http/auth/tokens.js';
+import { parseExpiry, TokenStore } from '../../../src/http/auth/tokens.js';
 
 describe('API tokens', () => {
   let dir: string;
@@ -110,5 +110,42 @@ describe('API tokens', () => {
     expect(Object.keys(written).sort()).toEqual(['admin', 'auditor', 'cashier']);
     for (const [role, token] of Object.entries(written)) expect(tokens.verify(token)?.role).toBe(role);
     expect(tokens.bootstrap(dir)).toBeNull();
+  });
+
+  it('stops authenticating a token at its expiry, remembered or not, and lists when', () => {
+    const expiresAt = new Date(now + 3_600_000).toISOString();
+    const { token, info } = tokens.create('temp-till', 'cashier', expiresAt);
+    expect(info.expiresAt).toBe(expiresAt);
+    expect(tokens.verify(token)).toMatchObject({ id: info.id, expiresAt });
+    now += 3_600_000 - 1;
+    expect(tokens.verify(token)).toMatchObject({ id: info.id });
+    now += 1;
+    expect(tokens.verify(token)).toBeUndefined();
+    // A second store (the service after a restart) reads the expiry from the file.
+    expect(new TokenStore(store, () => now).verify(token)).toBeUndefined();
+    expect(tokens.list().find((t) => t.id === info.id)).toMatchObject({ expiresAt, revokedAt: null });
+    // Without an expiry a token works until revoked.
+    const lasting = tokens.create('till-2', 'cashier');
+    now += 3650 * 86_400_000;
+    expect(tokens.verify(lasting.token)).toMatchObject({ id: lasting.info.id, expiresAt: null });
+  });
+});
+
+describe('token expiry as `token create --expires` reads it', () => {
+  const now = Date.parse('2026-11-29T10:00:00Z');
+
+  it('takes days from now', () => {
+    expect(parseExpiry('90d', now)).toBe('2027-02-27T10:00:00.000Z');
+    expect(parseExpiry('1d', now)).toBe('2026-11-30T10:00:00.000Z');
+  });
+
+  it('takes a date as "through that day", China time, and a date-time as through that instant', () => {
+    expect(parseExpiry('2027-03-31', now)).toBe('2027-03-31T16:00:00.000Z');
+    expect(parseExpiry('2027-03-31T18:00', now)).toBe('2027-03-31T10:00:00.001Z');
+    expect(parseExpiry('2027-03-31T18:00:00Z', now)).toBe('2027-03-31T18:00:00.001Z');
+  });
+
+  it.each(['0d', '2026-11-28', '2026-11-29T17:59', '3654d', '2037-01-01', '2027-02-30', 'soon', '90', '-1d', ''])('refuses %j (unreadable, past, or more than ten years away)', (text) => {
+    expect(parseExpiry(text, now)).toBeUndefined();
   });
 });
