@@ -16,7 +16,8 @@ const ANSWER_HEADERS = ['x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-r
 export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;
   // Its catch-all OPTIONS route, added before the auth plugin exists, stays out of the role
-  // table: it only lets preflights reach the hook and serves nothing (404 otherwise).
+  // table: it serves nothing itself, it only lets the plugin's hook answer preflights (204, or a
+  // plain 400 for an OPTIONS request that is not one).
   await app.register(cors, {
     origin: [...origins],
     methods: ['GET', 'HEAD', 'POST', 'DELETE'],
