@@ -235,7 +235,6 @@ function apply<K extends keyof Config>(config: Config, key: K, value: string): v
   config[key] = KEYS[key].parse(value);
 }
 
-/** Splits `--name value` / `--name=value` pairs; positional words are the caller's business. */
 /** A command's own options (`own`, by name) apart from the service configuration's (`rest`, for loadConfig). */
 export function splitFlags(flags: string[], names: ReadonlySet<string>): { own: Record<string, string>; rest: string[] } {
   const own: Record<string, string> = {};
@@ -256,6 +255,7 @@ export function splitFlags(flags: string[], names: ReadonlySet<string>): { own: 
   return { own, rest };
 }
 
+/** Splits `--name value` / `--name=value` pairs; positional words are the caller's business. */
 export function parseFlags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {

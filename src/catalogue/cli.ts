@@ -147,9 +147,9 @@ function versionLine(v: StoredVersion | ImportResult['version']): string {
   return `${v.active ? '*' : ' '} ${v.id}  ${kind}/${v.format}  ${v.source}  ${v.rowCount} rows,${size} sha256 ${v.checksum.slice(0, 12)}  ${v.importedAt}${v.platformVer ? `  ver ${v.platformVer}` : ''}${v.status && v.status !== 'ready' ? `  (${v.status})` : ''}`;
 }
 
-/** A progress bar on stderr when it is a terminal; silent otherwise (pipes, logs, CI). */
 const mb = (n: number) => Math.round(n / 1e5) / 10;
 
+/** A progress bar when the stream is a terminal; lines otherwise (see progressLines). */
 function progressBar(label: string, stream: ProgressStream): { update: ProgressFn; stop(): void } {
   if (!stream.isTTY) return progressLines(label, stream);
   const bar = new SingleBar({ stream: stream as NodeJS.WriteStream, format: `${label} [{bar}] {percentage}% | {value}/{total} MB`, hideCursor: true, clearOnComplete: true });
