@@ -8,7 +8,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 import { ConfigError, loadConfig, splitFlags } from './config.js';
 import { openDataStore, StorageError } from './db/database.js';
 import { CATALOGUE_USAGE, runCatalogueCommand } from './catalogue/cli.js';
-import { parseExpiry, ROLES, TokenStore, type Role } from './http/auth/tokens.js';
+import { hasExpired, parseExpiry, ROLES, TokenStore, type Role, type TokenInfo } from './http/auth/tokens.js';
 import { loadVirtualCards } from './emulator/virtual-cards.js';
 import { buildSimulator } from './simulator/app.js';
 import { platformSignerConfig } from './account/from-config.js';
@@ -44,8 +44,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // The audit and token commands' own options (--from, --out, --expires...) are not service configuration.
-  const own = command === 'audit' ? splitAuditFlags(flags) : command === 'token' ? splitFlags(flags, TOKEN_FLAGS) : { own: {}, rest: flags };
-  const config = loadConfig(own.rest);
+  const split = command === 'audit' ? splitAuditFlags(flags) : command === 'token' ? splitFlags(flags, TOKEN_FLAGS) : { own: {}, rest: flags };
+  const config = loadConfig(split.rest);
   switch (command) {
     case 'serve': {
       const app = await buildApp(config);
@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const tokens = new TokenStore(store);
         if (sub === 'create' && args[0] && ROLES.includes(args[1] as Role)) {
-          const expires = own.own['expires'];
+          const expires = split.own['expires'];
           const expiresAt = expires === undefined ? null : parseExpiry(expires, Date.now());
           if (expiresAt === undefined) {
             console.error(`error: --expires ${expires}: give days (90d) or a date or date-time in the next ten years (2027-03-31, 2027-03-31T18:00)`);
@@ -96,9 +96,9 @@ async function main(argv: string[]): Promise<number> {
           const { token, info } = tokens.create(args[0], args[1] as Role, expiresAt);
           console.log(`${info.id}\t${info.role}\t${info.name}${info.expiresAt ? `\texpires ${info.expiresAt}` : ''}\n${token}\n(keep the token now: it is stored hashed and cannot be shown again)`);
         } else if (sub === 'list') {
-          const now = new Date().toISOString();
-          const state = (t: { revokedAt: string | null; expiresAt: string | null }) =>
-            t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt && t.expiresAt <= now ? `expired ${t.expiresAt}` : t.expiresAt ? `active, expires ${t.expiresAt}` : 'active';
+          const now = Date.now();
+          const state = (t: TokenInfo) =>
+            t.revokedAt ? `revoked ${t.revokedAt}` : hasExpired(t, now) ? `expired ${t.expiresAt}` : t.expiresAt ? `active, expires ${t.expiresAt}` : 'active';
           for (const t of tokens.list()) console.log(`${t.id}\t${t.role}\t${t.name}\t${t.createdAt}\t${state(t)}\tlast used ${t.lastUsedAt ?? 'never'}`);
         } else if (sub === 'revoke' && args[0]) {
           if (!tokens.revoke(args[0])) {
@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'audit':
-      return runAuditCommand(config, sub, own.own);
+      return runAuditCommand(config, sub, split.own);
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -36,6 +36,11 @@ export function parseExpiry(text: string, now: number): string | undefined {
   return ms > now && ms <= now + 3653 * DAY_MS ? new Date(ms).toISOString() : undefined;
 }
 
+/** Whether a token's expiry has come (never for one without). */
+export function hasExpired(token: Pick<TokenInfo, 'expiresAt'>, now: number): boolean {
+  return token.expiresAt !== null && now >= Date.parse(token.expiresAt);
+}
+
 /** `last used` is written at most this often per token, so verification stays a read. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -97,7 +102,7 @@ export class TokenStore {
       this.remembered.set(token, row);
     }
     const now = this.now();
-    if (row.expiresAt !== null && now >= Date.parse(row.expiresAt)) return undefined;
+    if (hasExpired(row, now)) return undefined;
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
       this.touched.set(row.id, now);
       try {
