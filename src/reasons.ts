@@ -292,6 +292,12 @@ const DEFINITIONS = {
     group: 'system', severity: 'error',
     message: { zh: '缺少或无效的访问令牌', en: 'Missing or invalid access token' },
     remedy: { zh: '请在 Authorization: Bearer 头中提供有效令牌。', en: 'Send a valid token in the Authorization: Bearer header.' },
+    variants: {
+      expired: {
+        message: { zh: '访问令牌已过期', en: 'The access token has expired' },
+        remedy: { zh: '请向管理员申请新令牌（token create），并在收银系统中替换。', en: 'Ask the administrator for a new token (token create) and put it in the POS in place of this one.' },
+      },
+    },
   },
   FORBIDDEN_ROLE: {
     group: 'system', severity: 'error',

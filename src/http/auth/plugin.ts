@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { reason } from '../../reasons.js';
+import { reason, reasonVariant } from '../../reasons.js';
 import type { Caller } from '../../checkout/counter.js';
 import type { Role, TokenStore } from './tokens.js';
 
@@ -62,9 +62,12 @@ export default fp<{ tokens: TokenStore }>(async (app, { tokens }) => {
   app.addHook('onRequest', async (request, reply) => {
     const roles = request.routeOptions.config?.roles;
     if (!roles) return;
-    const info = tokens.verify(bearer(request.headers.authorization));
+    const secret = bearer(request.headers.authorization);
+    const info = tokens.verify(secret);
     if (!info) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="checkout-guard"').send({ error: reason('AUTH_REQUIRED') });
+      const expiredAt = tokens.expiredAt(secret);
+      const refusal = expiredAt ? reasonVariant('AUTH_REQUIRED', 'expired', { expiredAt }) : reason('AUTH_REQUIRED');
+      return reply.code(401).header('www-authenticate', 'Bearer realm="checkout-guard"').send({ error: refusal });
     }
     request.caller = { tokenId: info.id, role: info.role, name: info.name };
     // Every later log line of this request says who asked (the token id, never the secret). Fastify

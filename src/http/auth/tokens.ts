@@ -86,6 +86,17 @@ export class TokenStore {
     return { token, info: { id, name, role, createdAt, revokedAt: null, expiresAt, lastUsedAt: null } };
   }
 
+  /**
+   * When a token that does not authenticate is refused only for its age: the expiry of an
+   * unrevoked token with this secret, else undefined. For the refusal's wording; called on
+   * refusals only.
+   */
+  expiredAt(token: string | undefined): string | undefined {
+    if (!token || token.length > 200) return undefined;
+    const row = this.activeByHash.get(hash(token));
+    return row && hasExpired(row, this.now()) ? row.expiresAt! : undefined;
+  }
+
   /** The active token's caller, or undefined for a missing, unknown, revoked or expired token. Revocation holds from the next request on. */
   verify(token: string | undefined): TokenInfo | undefined {
     if (!token || token.length > 200) return undefined;

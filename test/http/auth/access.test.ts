@@ -21,6 +21,19 @@ describe('every route checks its role', () => {
   const protectedRoutes = () => t.app.routeAccess.filter((r) => r.roles.length > 0);
   const call = (method: string, url: string, headers: Record<string, string> = {}) => t.app.inject({ method: method as Method, url: concreteUrl(url), headers });
 
+  it('says when a token was refused only because it expired, and nothing more for a revoked or unknown one', async () => {
+    const expiredAt = '2026-01-31T16:00:00.000Z';
+    const { token } = t.app.services.tokens.create('temp-till', 'cashier', expiredAt);
+    const expired = await call('POST', '/v1/card/read', { authorization: `Bearer ${token}` });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error).toMatchObject({ code: 'AUTH_REQUIRED', detail: { expiredAt, variant: 'expired' }, message: { en: 'The access token has expired' } });
+    for (const other of [revoked, 'cg_cashier_000000000000_notarealtoken']) {
+      const res = await call('POST', '/v1/card/read', { authorization: `Bearer ${other}` });
+      expect(res.json().error).toMatchObject({ code: 'AUTH_REQUIRED', message: { en: 'Missing or invalid access token' } });
+      expect(res.json().error.detail).toBeUndefined();
+    }
+  });
+
   it('has protected routes to check (the table is not empty)', () => {
     expect(protectedRoutes().length).toBeGreaterThan(8);
   });
