@@ -16,8 +16,7 @@ const ANSWER_HEADERS = ['x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-r
 export async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
   if (origins.length === 0) return;
   // Its catch-all OPTIONS route, added before the auth plugin exists, stays out of the role
-  // table: it serves nothing itself, it only lets the plugin's hook answer preflights (204, or a
-  // plain 400 for an OPTIONS request that is not one).
+  // table: it serves nothing itself, it only lets the plugin's hook answer preflights.
   await app.register(cors, {
     origin: [...origins],
     methods: ['GET', 'HEAD', 'POST', 'DELETE'],
@@ -26,5 +25,7 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     // Bearer tokens, no cookies: a page never needs the browser to attach credentials.
     credentials: false,
     maxAge: 600,
+    // An OPTIONS without the preflight headers gets an empty 204 too, not the plugin's plain-text 400.
+    strictPreflight: false,
   });
 }

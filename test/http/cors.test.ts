@@ -69,6 +69,13 @@ describe('cross-origin calls from a listed POS origin', () => {
     expect(String(res.headers['vary'])).toMatch(/Origin/);
   });
 
+  it('answers an OPTIONS that is not a preflight with an empty 204, never a body outside the error model', async () => {
+    const res = await t.app.inject({ method: 'OPTIONS', url: '/v1/checkout/precheck' });
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('gives another origin nothing to go on', async () => {
     const res = await t.app.inject({ method: 'OPTIONS', url: '/v1/checkout/precheck', headers: preflight(OTHER) });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
