@@ -62,13 +62,13 @@ export default fp<{ tokens: TokenStore }>(async (app, { tokens }) => {
   app.addHook('onRequest', async (request, reply) => {
     const roles = request.routeOptions.config?.roles;
     if (!roles) return;
-    const secret = bearer(request.headers.authorization);
-    const info = tokens.verify(secret);
-    if (!info) {
-      const expiredAt = tokens.expiredAt(secret);
+    const outcome = tokens.authenticate(bearer(request.headers.authorization));
+    if (!('caller' in outcome)) {
+      const { expiredAt } = outcome;
       const refusal = expiredAt ? reasonVariant('AUTH_REQUIRED', 'expired', { expiredAt }) : reason('AUTH_REQUIRED');
       return reply.code(401).header('www-authenticate', 'Bearer realm="checkout-guard"').send({ error: refusal });
     }
+    const info = outcome.caller;
     request.caller = { tokenId: info.id, role: info.role, name: info.name };
     // Every later log line of this request says who asked (the token id, never the secret). Fastify
     // gave the request a child logger of its own (reqId), shared with the reply: the caller is bound

@@ -86,20 +86,18 @@ export class TokenStore {
     return { token, info: { id, name, role, createdAt, revokedAt: null, expiresAt, lastUsedAt: null } };
   }
 
-  /**
-   * When a token that does not authenticate is refused only for its age: the expiry of an
-   * unrevoked token with this secret, else undefined. For the refusal's wording; called on
-   * refusals only.
-   */
-  expiredAt(token: string | undefined): string | undefined {
-    if (!token || token.length > 200) return undefined;
-    const row = this.activeByHash.get(hash(token));
-    return row && hasExpired(row, this.now()) ? row.expiresAt! : undefined;
-  }
-
   /** The active token's caller, or undefined for a missing, unknown, revoked or expired token. Revocation holds from the next request on. */
   verify(token: string | undefined): TokenInfo | undefined {
-    if (!token || token.length > 200) return undefined;
+    const outcome = this.authenticate(token);
+    return 'caller' in outcome ? outcome.caller : undefined;
+  }
+
+  /**
+   * The caller, or why not: `expiredAt` for an unrevoked token refused only for its age (the
+   * refusal then says so), null for a missing, unknown or revoked one. One lookup either way.
+   */
+  authenticate(token: string | undefined): { caller: TokenInfo } | { expiredAt: string | null } {
+    if (!token || token.length > 200) return { expiredAt: null };
     const change = this.lastChange();
     if (change !== this.seenChange) {
       this.remembered.clear();
@@ -108,12 +106,12 @@ export class TokenStore {
     let row = this.remembered.get(token);
     if (!row) {
       row = this.activeByHash.get(hash(token));
-      if (!row) return undefined;
+      if (!row) return { expiredAt: null };
       if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
       this.remembered.set(token, row);
     }
     const now = this.now();
-    if (hasExpired(row, now)) return undefined;
+    if (hasExpired(row, now)) return { expiredAt: row.expiresAt };
     if (now - (this.touched.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
       this.touched.set(row.id, now);
       try {
@@ -122,7 +120,7 @@ export class TokenStore {
         // "Last used" is bookkeeping: a full or read-only disk must not refuse a caller who may only read.
       }
     }
-    return row;
+    return { caller: row };
   }
 
   list(): TokenInfo[] {
