@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CHINA_OFFSET_MS } from '../china-time.js';
 
 /** The national interface's one failure code: every refusal, whatever its cause. */
 export const GENERIC_FAILURE = -1;
@@ -63,7 +64,7 @@ let cachedTime = '';
 export function platformTime(d: Date): string {
   const second = Math.floor(d.getTime() / 1000);
   if (second !== cachedSecond) {
-    const cst = new Date(second * 1000 + 8 * 3600_000).toISOString();
+    const cst = new Date(second * 1000 + CHINA_OFFSET_MS).toISOString();
     cachedTime = `${cst.slice(0, 10)} ${cst.slice(11, 19)}`;
     cachedSecond = second;
   }

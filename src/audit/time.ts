@@ -1,13 +1,14 @@
+import { CHINA_OFFSET_MS } from '../china-time.js';
+
 /**
  * Audit time is China Standard Time written with its offset ("2026-05-01T09:30:00.000+08:00"):
  * auditors read local times, the local day is the first ten characters, and with one fixed
  * offset (China keeps no daylight saving) the text sorts in time order.
  */
-const OFFSET_MS = 8 * 3600_000;
 const OFFSET = '+08:00';
 
 export function localTimestamp(ms: number = Date.now()): string {
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 23) + OFFSET;
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 23) + OFFSET;
 }
 
 /** The local day (YYYY-MM-DD) of a timestamp in the audit's form. */
@@ -28,7 +29,7 @@ export function parseBound(value: string, side: 'from' | 'to'): string | undefin
   if (!DATE_OR_DATETIME_RE.test(value)) return undefined;
   if (value.length === 10) {
     const ms = Date.parse(`${value}T00:00:00.000${OFFSET}`);
-    if (Number.isNaN(ms) || new Date(ms + OFFSET_MS).toISOString().slice(0, 10) !== value) return undefined;
+    if (Number.isNaN(ms) || new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10) !== value) return undefined;
     return localTimestamp(side === 'from' ? ms : ms + 86_400_000);
   }
   const text = value.replace(' ', 'T');

@@ -1,3 +1,4 @@
+import { chinaToday } from '../china-time.js';
 import { reason, ServiceFault, type Reason } from '../reasons.js';
 import type { CardLink, PinEntryResult } from './channel.js';
 import { defaultPins } from './initial-pin.js';
@@ -30,7 +31,7 @@ export class ReaderTerminal implements CardTerminal {
   private readonly today: () => string;
 
   constructor(private readonly options: ReaderTerminalOptions) {
-    this.today = options.today ?? (() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    this.today = options.today ?? chinaToday();
     if (options.dev) this.dev = options.dev;
   }
 

@@ -8,6 +8,7 @@ import type { CardSession, CardSessions } from '../card/sessions.js';
 import type { CardTerminal } from '../card/terminal.js';
 import type { CardIdentity, MaskedCard } from '../card/types.js';
 import type { CatalogueStore } from '../catalogue/store.js';
+import { chinaToday } from '../china-time.js';
 import { maskIdNumber, maskName } from '../mask.js';
 import { formatYuan } from '../money.js';
 import { reasonGroup, ServiceFault, type Reason, type Text } from '../reasons.js';
@@ -290,23 +291,5 @@ function accountAnswer(s: AccountStatus): AccountAnswer {
     reasons: s.reasons,
     status: s.insurance?.status ?? null,
     suspendedSince: s.insurance?.suspendedSince ?? null,
-  };
-}
-
-const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
-/** Today's date in China (UTC+8, no daylight saving), worked out once a day instead of once a precheck. */
-export function chinaToday(now: () => number = Date.now): () => string {
-  let date = '';
-  let until = 0;
-  return () => {
-    const t = now();
-    if (t >= until || t < until - DAY_MS) {
-      const local = t + CHINA_OFFSET_MS;
-      date = new Date(local).toISOString().slice(0, 10);
-      until = t - (local % DAY_MS) + DAY_MS;
-    }
-    return date;
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chinaToday } from '../../src/checkout/counter.js';
+import { chinaToday } from '../src/china-time.js';
 
 describe('chinaToday', () => {
   it('turns the date at midnight in China (16:00 UTC), also when the clock is set back', () => {
